@@ -1,0 +1,1 @@
+//! Criterion benchmarks of the eventChannel and of the checks; see `benches/benches/`.

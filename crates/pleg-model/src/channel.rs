@@ -1,0 +1,344 @@
+//! A bounded channel with Go's semantics: kubelet's `eventChannel`.
+//!
+//! `send` blocks while the channel is full (Go's `ch <- e`); `try_send` never blocks and hands
+//! the value back when the channel is full (Go's `select { case ch <- e: default: }`); `recv`
+//! blocks while the channel is empty and returns `None` once it is closed and drained. Unlike
+//! Go, sending on a closed channel is an error rather than a panic, and capacity 0 (Go's
+//! unbuffered rendezvous) is refused: kubelet's channel is buffered.
+//!
+//! Invariant: `0 <= len <= capacity`; every waiter re-checks its predicate in a loop, and a
+//! side is only woken when somebody is waiting on it. Two condition variables, one per
+//! predicate: a single shared condvar with `notify_one` is the classic bounded-buffer deadlock.
+//!
+//! Each operation also has a `_noted` form that reports what happened to which value (and the length it left)
+//! *while still holding the lock*, so a recorded trace orders channel steps exactly as they
+//! happened. The note is a plain closure: it adds no synchronisation the checkers could see.
+
+use crate::runtime::{Condvar, Mutex, Runtime};
+use std::collections::VecDeque;
+use std::fmt;
+
+/// What a channel operation did, reported to a `_noted` operation's callback with the value
+/// and the length of the buffer right after it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ChannelOp {
+    /// The value is in the buffer.
+    Sent,
+    /// The buffer was full; a blocking sender is about to wait (reported once per send).
+    SendBlocked,
+    /// The buffer was full; a non-blocking sender gave up and handed the value back.
+    SendRefused,
+    /// A value was taken out of the buffer.
+    Received,
+}
+
+/// A bounded multi-producer multi-consumer channel over runtime `R`.
+pub struct Channel<R: Runtime, T: Send> {
+    state: Mutex<R, State<T>>,
+    /// Signalled when a slot frees up or the channel closes.
+    not_full: Condvar<R>,
+    /// Signalled when a value arrives or the channel closes.
+    not_empty: Condvar<R>,
+    capacity: usize,
+}
+
+struct State<T> {
+    /// Allocated once at full capacity: sending never allocates.
+    buffer: VecDeque<T>,
+    closed: bool,
+    /// Senders asleep on `not_full`; nobody is notified when this is zero.
+    waiting_senders: usize,
+    /// Receivers asleep on `not_empty`.
+    waiting_receivers: usize,
+}
+
+/// The channel was closed: the value could not be sent and is handed back.
+#[derive(Debug, PartialEq, Eq)]
+pub struct SendError<T>(pub T);
+
+/// Why [`Channel::try_send`] handed the value back.
+#[derive(Debug, PartialEq, Eq)]
+pub enum TrySendError<T> {
+    /// "sending on a full channel": the default case of Go's select.
+    Full(T),
+    /// "sending on a closed channel".
+    Closed(T),
+}
+
+/// Why [`Channel::try_recv`] returned nothing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TryRecvError {
+    /// "receiving on an empty channel".
+    Empty,
+    /// "receiving on an empty and closed channel".
+    Closed,
+}
+
+/// A channel of capacity 0 was requested.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ZeroCapacity;
+
+impl fmt::Display for ZeroCapacity {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("channel capacity must be at least 1 (an unbuffered channel is not modelled)")
+    }
+}
+
+impl std::error::Error for ZeroCapacity {}
+
+impl<R: Runtime, T: Send> Channel<R, T> {
+    /// A channel holding at most `capacity` values; `capacity` must be at least 1.
+    pub fn new(capacity: usize) -> Result<Self, ZeroCapacity> {
+        if capacity == 0 {
+            return Err(ZeroCapacity);
+        }
+        Ok(Self {
+            state: Mutex::new(State {
+                buffer: VecDeque::with_capacity(capacity),
+                closed: false,
+                waiting_senders: 0,
+                waiting_receivers: 0,
+            }),
+            not_full: Condvar::new(),
+            not_empty: Condvar::new(),
+            capacity,
+        })
+    }
+
+    pub fn capacity(&self) -> usize {
+        self.capacity
+    }
+
+    pub fn len(&self) -> usize {
+        self.state.lock().buffer.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Go's `ch <- value`: waits while the channel is full.
+    pub fn send(&self, value: T) -> Result<(), SendError<T>> {
+        self.send_noted(value, |_, _, _| {})
+    }
+
+    /// [`send`](Self::send), reporting [`ChannelOp::SendBlocked`] before it first waits and
+    /// [`ChannelOp::Sent`] once the value is in.
+    #[track_caller]
+    pub fn send_noted(
+        &self,
+        value: T,
+        mut note: impl FnMut(ChannelOp, &T, usize),
+    ) -> Result<(), SendError<T>> {
+        let mut state = self.state.lock();
+        let mut reported_block = false;
+        while state.buffer.len() == self.capacity && !state.closed {
+            if !reported_block {
+                note(ChannelOp::SendBlocked, &value, state.buffer.len());
+                reported_block = true;
+            }
+            state.waiting_senders += 1;
+            state = self.not_full.wait(state);
+            state.waiting_senders -= 1;
+        }
+        if state.closed {
+            return Err(SendError(value));
+        }
+        self.push(state, value, note);
+        Ok(())
+    }
+
+    /// Go's `select { case ch <- value: default: }`: never waits.
+    pub fn try_send(&self, value: T) -> Result<(), TrySendError<T>> {
+        self.try_send_noted(value, |_, _, _| {})
+    }
+
+    /// [`try_send`](Self::try_send), reporting [`ChannelOp::Sent`] or [`ChannelOp::SendRefused`].
+    #[track_caller]
+    pub fn try_send_noted(
+        &self,
+        value: T,
+        mut note: impl FnMut(ChannelOp, &T, usize),
+    ) -> Result<(), TrySendError<T>> {
+        let state = self.state.lock();
+        if state.closed {
+            return Err(TrySendError::Closed(value));
+        }
+        if state.buffer.len() == self.capacity {
+            note(ChannelOp::SendRefused, &value, state.buffer.len());
+            return Err(TrySendError::Full(value));
+        }
+        self.push(state, value, note);
+        Ok(())
+    }
+
+    /// Go's `v, ok := <-ch`: waits while the channel is empty and open; `None` once it is
+    /// closed and drained.
+    pub fn recv(&self) -> Option<T> {
+        self.recv_noted(|_, _, _| {})
+    }
+
+    /// [`recv`](Self::recv), reporting [`ChannelOp::Received`] with the length left behind.
+    #[track_caller]
+    pub fn recv_noted(&self, note: impl FnMut(ChannelOp, &T, usize)) -> Option<T> {
+        let mut state = self.state.lock();
+        while state.buffer.is_empty() && !state.closed {
+            state.waiting_receivers += 1;
+            state = self.not_empty.wait(state);
+            state.waiting_receivers -= 1;
+        }
+        self.pop(state, note)
+    }
+
+    /// Go's `select { case v, ok := <-ch: default: }`.
+    #[track_caller]
+    pub fn try_recv(&self) -> Result<T, TryRecvError> {
+        let state = self.state.lock();
+        let closed = state.closed;
+        self.pop(state, |_, _, _| {}).ok_or(if closed {
+            TryRecvError::Closed
+        } else {
+            TryRecvError::Empty
+        })
+    }
+
+    /// Go's `close(ch)`: wakes every waiter; later sends fail, receives drain what is left.
+    /// Closing twice is harmless (Go panics; the model has no use for that).
+    pub fn close(&self) {
+        let mut state = self.state.lock();
+        state.closed = true;
+        let (senders, receivers) = (state.waiting_senders, state.waiting_receivers);
+        drop(state);
+        if senders > 0 {
+            self.not_full.notify_all();
+        }
+        if receivers > 0 {
+            self.not_empty.notify_all();
+        }
+    }
+
+    fn push(
+        &self,
+        mut state: crate::runtime::MutexGuard<'_, R, State<T>>,
+        value: T,
+        mut note: impl FnMut(ChannelOp, &T, usize),
+    ) {
+        debug_assert!(state.buffer.len() < self.capacity);
+        note(ChannelOp::Sent, &value, state.buffer.len() + 1);
+        state.buffer.push_back(value);
+        let wake = state.waiting_receivers > 0;
+        // Wake after unlocking, so the woken receiver does not immediately block on our lock.
+        drop(state);
+        if wake {
+            self.not_empty.notify_one();
+        }
+    }
+
+    fn pop(
+        &self,
+        mut state: crate::runtime::MutexGuard<'_, R, State<T>>,
+        mut note: impl FnMut(ChannelOp, &T, usize),
+    ) -> Option<T> {
+        let value = state.buffer.pop_front()?;
+        note(ChannelOp::Received, &value, state.buffer.len());
+        let wake = state.waiting_senders > 0;
+        drop(state);
+        if wake {
+            self.not_full.notify_one();
+        }
+        Some(value)
+    }
+}
+
+impl<R: Runtime, T: Send> fmt::Debug for Channel<R, T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Channel")
+            .field("runtime", &R::NAME)
+            .field("capacity", &self.capacity)
+            .finish_non_exhaustive()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::runtime::{spawn, Std};
+    use std::sync::Arc;
+
+    type StdChannel = Channel<Std, u32>;
+
+    #[test]
+    fn capacity_zero_is_refused_with_a_clear_error() {
+        let err = StdChannel::new(0).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "channel capacity must be at least 1 (an unbuffered channel is not modelled)"
+        );
+    }
+
+    #[test]
+    fn try_send_refuses_when_full_and_hands_the_value_back() {
+        let ch = StdChannel::new(1).unwrap();
+        assert_eq!(ch.try_send(1), Ok(()));
+        assert_eq!(ch.try_send(2), Err(TrySendError::Full(2)));
+        assert_eq!((ch.len(), ch.capacity()), (1, 1));
+    }
+
+    #[test]
+    fn closed_channel_drains_then_ends_recv() {
+        let ch = StdChannel::new(2).unwrap();
+        ch.send(1).unwrap();
+        ch.close();
+        assert_eq!(ch.send(2), Err(SendError(2)));
+        assert_eq!(ch.try_send(3), Err(TrySendError::Closed(3)));
+        assert_eq!(ch.recv(), Some(1));
+        assert_eq!(ch.recv(), None);
+        assert_eq!(ch.try_recv(), Err(TryRecvError::Closed));
+    }
+
+    #[test]
+    fn try_recv_on_open_empty_channel_is_empty() {
+        let ch = StdChannel::new(1).unwrap();
+        assert_eq!(ch.try_recv(), Err(TryRecvError::Empty));
+    }
+
+    #[test]
+    fn noted_operations_report_length_under_the_lock() {
+        let ch = StdChannel::new(1).unwrap();
+        let mut seen = Vec::new();
+        ch.send_noted(7, |op, _, len| seen.push((op, len))).unwrap();
+        let _ = ch.try_send_noted(8, |op, _, len| seen.push((op, len)));
+        ch.recv_noted(|op, _, len| seen.push((op, len)));
+        assert_eq!(
+            seen,
+            [
+                (ChannelOp::Sent, 1),
+                (ChannelOp::SendRefused, 1),
+                (ChannelOp::Received, 0)
+            ]
+        );
+    }
+
+    /// A blocked sender is released by a receive; values arrive in FIFO order. The producer
+    /// blocks (capacity 1, 100 values) far more often than not: this exercises both condvars.
+    #[test]
+    fn blocking_send_and_recv_hand_over_every_value_in_order() {
+        let ch = Arc::new(StdChannel::new(1).unwrap());
+        let producer = {
+            let ch = Arc::clone(&ch);
+            spawn::<Std, _, _>("producer", move || {
+                for i in 0..100 {
+                    ch.send(i).unwrap();
+                }
+                ch.close();
+            })
+        };
+        let received: Vec<u32> = std::iter::from_fn(|| ch.recv()).collect();
+        producer.join();
+        assert_eq!(received, (0..100).collect::<Vec<_>>());
+    }
+
+    static_assertions::assert_impl_all!(Channel<Std, u32>: Send, Sync);
+    static_assertions::assert_impl_all!(Channel<crate::runtime::Loom, u32>: Send, Sync);
+    static_assertions::assert_impl_all!(Channel<crate::runtime::Shuttle, u32>: Send, Sync);
+}

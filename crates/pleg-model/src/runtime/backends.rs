@@ -1,0 +1,81 @@
+//! The three backends. std, loom and shuttle expose the same std-shaped API (`LockResult`s,
+//! `thread::Builder`), so one template adapts all three: the only differences are the paths.
+
+use super::Runtime;
+
+macro_rules! backend {
+    ($(#[$doc:meta])* $name:ident, $label:literal, $krate:ident) => {
+        $(#[$doc])*
+        #[derive(Debug, Clone, Copy)]
+        pub enum $name {}
+
+        impl Runtime for $name {
+            const NAME: &'static str = $label;
+
+            type RawMutex<T: Send> = $krate::sync::Mutex<T>;
+            type RawGuard<'a, T: Send + 'a> = $krate::sync::MutexGuard<'a, T>;
+            type RawCondvar = $krate::sync::Condvar;
+            type RawJoinHandle<T: Send + 'static> = $krate::thread::JoinHandle<T>;
+
+            fn new_mutex<T: Send>(value: T) -> Self::RawMutex<T> {
+                $krate::sync::Mutex::new(value)
+            }
+
+            #[track_caller]
+            fn lock<T: Send>(mutex: &Self::RawMutex<T>) -> Self::RawGuard<'_, T> {
+                // Poisoning is ignored: a model thread that panicked has already failed the run.
+                mutex.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+            }
+
+            fn new_condvar() -> Self::RawCondvar {
+                $krate::sync::Condvar::new()
+            }
+
+            #[track_caller]
+            fn wait<'a, T: Send>(
+                cv: &Self::RawCondvar,
+                guard: Self::RawGuard<'a, T>,
+            ) -> Self::RawGuard<'a, T> {
+                cv.wait(guard).unwrap_or_else(|poisoned| poisoned.into_inner())
+            }
+
+            fn notify_one(cv: &Self::RawCondvar) {
+                cv.notify_one()
+            }
+
+            fn notify_all(cv: &Self::RawCondvar) {
+                cv.notify_all()
+            }
+
+            #[track_caller]
+            fn spawn<F, T>(name: &str, body: F) -> Self::RawJoinHandle<T>
+            where
+                F: FnOnce() -> T + Send + 'static,
+                T: Send + 'static,
+            {
+                $krate::thread::Builder::new()
+                    .name(name.to_owned())
+                    .spawn(body)
+                    .expect("the runtime refused to spawn a thread")
+            }
+
+            #[track_caller]
+            fn join<T: Send + 'static>(handle: Self::RawJoinHandle<T>) -> T {
+                handle.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+            }
+        }
+    };
+}
+
+backend!(
+    /// Real OS threads with std's `Mutex` and `Condvar`.
+    Std, "std", std
+);
+backend!(
+    /// loom's primitives: every interleaving within a preemption bound. Inside `loom::model` only.
+    Loom, "loom", loom
+);
+backend!(
+    /// shuttle's primitives: randomly or PCT-scheduled executions. Inside a shuttle runner only.
+    Shuttle, "shuttle", shuttle
+);

@@ -1,0 +1,129 @@
+//! The one place that names std, loom and shuttle primitives.
+//!
+//! The channel and the kubelet components are written once against [`Runtime`] and run
+//! unchanged on real threads ([`Std`]), inside `loom::model` ([`Loom`]) and inside shuttle's
+//! checkers ([`Shuttle`]). The runtime is a *type parameter*, not a `cfg(loom)` switch or a
+//! Cargo feature: one `cargo test` binary holds all three backends, no dependency is rebuilt
+//! with `--cfg loom`, and features cannot unify across the workspace behind anyone's back.
+//!
+//! Call sites never see the backend: they use [`Mutex`], [`Condvar`] and [`spawn`] from this
+//! module, which look like their std namesakes minus poisoning (a model that panics is already
+//! a failed check; there is nothing left to recover).
+
+mod backends;
+
+pub use backends::{Loom, Shuttle, Std};
+
+use std::ops::{Deref, DerefMut};
+
+/// The primitives a backend must provide: a mutex, a condition variable and named threads.
+///
+/// Implementations adapt their backend to this shape (std's poisoning is ignored, loom's and
+/// shuttle's `LockResult`s are unwrapped), never the other way round.
+pub trait Runtime: 'static {
+    /// Short name used in reports (`std`, `loom`, `shuttle`).
+    const NAME: &'static str;
+
+    type RawMutex<T: Send>: Send + Sync;
+    type RawGuard<'a, T: Send + 'a>: DerefMut<Target = T>;
+    type RawCondvar: Send + Sync;
+    type RawJoinHandle<T: Send + 'static>;
+
+    fn new_mutex<T: Send>(value: T) -> Self::RawMutex<T>;
+    fn lock<T: Send>(mutex: &Self::RawMutex<T>) -> Self::RawGuard<'_, T>;
+    fn new_condvar() -> Self::RawCondvar;
+    fn wait<'a, T: Send>(
+        cv: &Self::RawCondvar,
+        guard: Self::RawGuard<'a, T>,
+    ) -> Self::RawGuard<'a, T>;
+    fn notify_one(cv: &Self::RawCondvar);
+    fn notify_all(cv: &Self::RawCondvar);
+    fn spawn<F, T>(name: &str, body: F) -> Self::RawJoinHandle<T>
+    where
+        F: FnOnce() -> T + Send + 'static,
+        T: Send + 'static;
+    /// Joins a thread; a panic in the thread is propagated, as `std::thread::scope` would.
+    fn join<T: Send + 'static>(handle: Self::RawJoinHandle<T>) -> T;
+}
+
+/// A mutex on runtime `R`, without poisoning.
+pub struct Mutex<R: Runtime, T: Send>(R::RawMutex<T>);
+
+/// The guard of a [`Mutex`]; hand it to [`Condvar::wait`] to sleep.
+pub struct MutexGuard<'a, R: Runtime, T: Send + 'a>(R::RawGuard<'a, T>);
+
+/// A condition variable on runtime `R`. Name each one after the predicate it signals and wait
+/// on it in a loop that re-checks that predicate.
+pub struct Condvar<R: Runtime>(R::RawCondvar);
+
+/// A thread spawned with [`spawn`].
+pub struct JoinHandle<R: Runtime, T: Send + 'static>(R::RawJoinHandle<T>);
+
+impl<R: Runtime, T: Send> Mutex<R, T> {
+    pub fn new(value: T) -> Self {
+        Self(R::new_mutex(value))
+    }
+
+    #[track_caller]
+    pub fn lock(&self) -> MutexGuard<'_, R, T> {
+        MutexGuard(R::lock(&self.0))
+    }
+}
+
+impl<R: Runtime, T: Send> Deref for MutexGuard<'_, R, T> {
+    type Target = T;
+    fn deref(&self) -> &T {
+        &self.0
+    }
+}
+
+impl<R: Runtime, T: Send> DerefMut for MutexGuard<'_, R, T> {
+    fn deref_mut(&mut self) -> &mut T {
+        &mut self.0
+    }
+}
+
+impl<R: Runtime> Condvar<R> {
+    pub fn new() -> Self {
+        Self(R::new_condvar())
+    }
+
+    /// Releases the lock, sleeps until notified, re-takes the lock. Never times out: time in
+    /// the model is an explicit step, not a timer (loom and shuttle have no real clock).
+    #[track_caller]
+    pub fn wait<'a, T: Send>(&self, guard: MutexGuard<'a, R, T>) -> MutexGuard<'a, R, T> {
+        MutexGuard(R::wait(&self.0, guard.0))
+    }
+
+    pub fn notify_one(&self) {
+        R::notify_one(&self.0)
+    }
+
+    pub fn notify_all(&self) {
+        R::notify_all(&self.0)
+    }
+}
+
+impl<R: Runtime> Default for Condvar<R> {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl<R: Runtime, T: Send + 'static> JoinHandle<R, T> {
+    #[track_caller]
+    pub fn join(self) -> T {
+        R::join(self.0)
+    }
+}
+
+/// Spawns a named thread on runtime `R`. Names matter: checkers print them in deadlock reports.
+#[track_caller]
+pub fn spawn<R, F, T>(name: &str, body: F) -> JoinHandle<R, T>
+where
+    R: Runtime,
+    F: FnOnce() -> T + Send + 'static,
+    T: Send + 'static,
+{
+    JoinHandle(R::spawn(name, body))
+}

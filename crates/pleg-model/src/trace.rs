@@ -1,0 +1,224 @@
+//! What happened in an execution, recorded outside the model's own synchronisation.
+//!
+//! The checkers see only the runtime's primitives, so the recorder uses plain std types: a
+//! std mutex that is never contended inside loom or shuttle (their threads take turns on one OS
+//! thread) and never held across a model step. Recording therefore adds no interleavings — the
+//! execution counts of a check are the same with or without it — and it survives the panic a
+//! checker raises on deadlock, so the last execution's story can be read after the unwind.
+//!
+//! Steps are recorded while the actor still holds the lock that made them true, so the order
+//! of steps in a trace is the order in which they happened.
+
+use std::fmt;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Mutex, MutexGuard};
+
+/// A logical clock reading: the model's unit of time (kubelet's relistThreshold is 3 min).
+pub type Tick = u32;
+
+/// The threads of the model, in kubelet's vocabulary.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Actor {
+    /// `GenericPLEG.relist`, run by `wait.Until` every plegRelistPeriod.
+    Relist,
+    /// `Kubelet.syncLoop`, the only reader of the PLEG eventChannel.
+    SyncLoop,
+    /// The passage of time.
+    Clock,
+}
+
+impl Actor {
+    pub fn name(self) -> &'static str {
+        match self {
+            Actor::Relist => "relist",
+            Actor::SyncLoop => "syncLoop",
+            Actor::Clock => "clock",
+        }
+    }
+}
+
+/// One pod lifecycle event: the `index`-th (from 1) of the events relist number `relist`
+/// (from 1) generated.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct EventId {
+    pub relist: u32,
+    pub index: u32,
+}
+
+/// What an actor did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Action {
+    /// relist listed the pods and ran `updateRelistTime(timestamp)`.
+    RelistStarted { relist: u32 },
+    /// `eventChannel <- event` succeeded.
+    Sent { event: EventId, of: u32 },
+    /// The channel was full and the blocking send started to wait.
+    BlockedInSend { event: EventId, of: u32 },
+    /// The channel was full and the select/default send dropped the event.
+    Discarded { event: EventId, of: u32 },
+    /// relist has run all its relists (a bounded-run convention: kubelet never stops).
+    RelistsFinished,
+    /// The clock advanced by one tick.
+    Ticked,
+    /// syncLoop found PLEG unhealthy and skipped its iteration (kubelet sleeps and retries).
+    SkippedUnhealthy,
+    /// syncLoopIteration took an event off the channel.
+    Received { event: EventId },
+    /// syncLoop found the channel closed and drained, and returned.
+    Exited,
+}
+
+/// One recorded step, with the state it left behind.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Step {
+    pub actor: Actor,
+    pub action: Action,
+    /// Events in the eventChannel right after the step.
+    pub channel_len: usize,
+    /// The clock right after the step.
+    pub now: Tick,
+    /// When the last relist started (`None` before the first one).
+    pub relist_time: Option<Tick>,
+}
+
+/// The interesting states a check must reach to be non-vacuous, counted in executions.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Witnesses {
+    /// Executions in which the eventChannel was full at some point.
+    pub channel_full: u64,
+    /// Executions in which relist discarded at least one event.
+    pub discards: u64,
+    /// Executions in which syncLoop found the PLEG health gate closed.
+    pub gate_closed: u64,
+}
+
+/// Records one execution at a time and counts witnesses over all of them.
+#[derive(Debug, Default)]
+pub struct Recorder {
+    current: Mutex<Execution>,
+    executions: AtomicU64,
+    channel_full: AtomicU64,
+    discards: AtomicU64,
+    gate_closed: AtomicU64,
+}
+
+/// The record of the execution in progress (or the last one, after a checker's panic).
+#[derive(Debug, Clone, Default)]
+pub struct Execution {
+    pub steps: Vec<Step>,
+    pub capacity: usize,
+    pub threshold: Tick,
+    channel_len: usize,
+    now: Tick,
+    relist_time: Option<Tick>,
+    saw_full: bool,
+    saw_discard: bool,
+    saw_gate_closed: bool,
+}
+
+impl Recorder {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Starts recording a fresh execution; called at the top of every model run.
+    pub fn begin(&self, capacity: usize, threshold: Tick) {
+        self.executions.fetch_add(1, Ordering::Relaxed);
+        let mut current = self.lock();
+        let mut steps = std::mem::take(&mut current.steps);
+        steps.clear();
+        *current = Execution {
+            steps,
+            capacity,
+            threshold,
+            ..Execution::default()
+        };
+    }
+
+    /// Records a step. `channel_len`, `now` and `relist_time` are updated by the actors that
+    /// change them (`Some`), and carried over from the previous step otherwise.
+    pub fn record(&self, actor: Actor, action: Action, change: Change) {
+        let mut current = self.lock();
+        let e = &mut *current;
+        if let Some(len) = change.channel_len {
+            e.channel_len = len;
+        }
+        if let Some(now) = change.now {
+            e.now = now;
+        }
+        if let Some(t) = change.relist_time {
+            e.relist_time = Some(t);
+        }
+        let full = e.channel_len == e.capacity
+            && matches!(action, Action::Sent { .. } | Action::BlockedInSend { .. });
+        let discard = matches!(action, Action::Discarded { .. });
+        let gate = matches!(action, Action::SkippedUnhealthy);
+        first_time(&mut e.saw_full, full, &self.channel_full);
+        first_time(&mut e.saw_discard, discard, &self.discards);
+        first_time(&mut e.saw_gate_closed, gate, &self.gate_closed);
+        let step = Step {
+            actor,
+            action,
+            channel_len: e.channel_len,
+            now: e.now,
+            relist_time: e.relist_time,
+        };
+        e.steps.push(step);
+    }
+
+    /// How many executions have begun.
+    pub fn executions(&self) -> u64 {
+        self.executions.load(Ordering::Relaxed)
+    }
+
+    pub fn witnesses(&self) -> Witnesses {
+        Witnesses {
+            channel_full: self.channel_full.load(Ordering::Relaxed),
+            discards: self.discards.load(Ordering::Relaxed),
+            gate_closed: self.gate_closed.load(Ordering::Relaxed),
+        }
+    }
+
+    /// A copy of the current (or, after a checker's panic, the failing) execution.
+    pub fn last_execution(&self) -> Execution {
+        self.lock().clone()
+    }
+
+    fn lock(&self) -> MutexGuard<'_, Execution> {
+        // A checker's panic can unwind through a recording thread; the record is still whole
+        // (it is only ever changed by complete assignments), so poisoning is ignored.
+        self.current.lock().unwrap_or_else(|p| p.into_inner())
+    }
+}
+
+fn first_time(seen: &mut bool, now: bool, total: &AtomicU64) {
+    if now && !*seen {
+        *seen = true;
+        total.fetch_add(1, Ordering::Relaxed);
+    }
+}
+
+/// The state a step changed; everything left `None` is carried over.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Change {
+    pub channel_len: Option<usize>,
+    pub now: Option<Tick>,
+    pub relist_time: Option<Tick>,
+}
+
+impl Execution {
+    /// The last step each actor took, if any.
+    pub fn last_action_of(&self, actor: Actor) -> Option<Action> {
+        self.steps
+            .iter()
+            .rev()
+            .find(|s| s.actor == actor)
+            .map(|s| s.action)
+    }
+}
+
+impl fmt::Display for EventId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "relist {} event {}", self.relist, self.index)
+    }
+}

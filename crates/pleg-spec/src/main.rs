@@ -1,0 +1,218 @@
+//! `pleg-spec`: checks every PLEG channel design and prints the verdicts.
+//!
+//! With no arguments (`cargo run --release`) it runs the default suite: both designs under
+//! loom, shuttle random and shuttle PCT, and PCT at kubelet's real channel size. Exit status: 0
+//! when every claim is confirmed (or, for one configuration, when `--expect` agrees), 1 when a
+//! claim is refuted, 2 on bad input — always with one line on stderr, never a panic.
+
+mod hush;
+mod render;
+
+use clap::{Parser, Subcommand, ValueEnum};
+use pleg_model::{Design, Scenario};
+use pleg_models::suite::{self, Claim, Expect};
+use pleg_models::{check, loom_preemption_bound, Checker, DEFAULT_PCT_DEPTH, DEFAULT_SHUTTLE_SEED};
+use std::process::ExitCode;
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "pleg-spec",
+    version,
+    about = "Model-checks the kubelet PLEG relist/syncLoop circular wait (kubernetes#72482)."
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Check the default suite, or one configuration with --design and --checker.
+    Check(CheckArgs),
+}
+
+#[derive(clap::Args, Debug, Default)]
+struct CheckArgs {
+    /// The send policy: blocking (kubelet 1.12) or drop-when-full (1.14, PR #72709).
+    #[arg(long, value_parser = parse_design)]
+    design: Option<Design>,
+    /// The checker: loom (exhaustive within bounds), shuttle-random or shuttle-pct (sampling).
+    #[arg(long, value_enum)]
+    checker: Option<CheckerName>,
+    /// The eventChannel's capacity (kubelet: 1000).
+    #[arg(long, default_value_t = 1, value_parser = parse_capacity)]
+    capacity: usize,
+    /// Events per relist.
+    #[arg(long, default_value_t = 2)]
+    events: u32,
+    /// Number of relists.
+    #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..))]
+    relists: u32,
+    /// relistThreshold in clock ticks; the clock ticks threshold+1 times.
+    #[arg(long, default_value_t = 0)]
+    threshold: u32,
+    /// loom's preemption bound, or `none` [default: LOOM_MAX_PREEMPTIONS, else 3].
+    #[arg(long, value_parser = parse_bound)]
+    preemption_bound: Option<Bound>,
+    /// shuttle iterations.
+    #[arg(long, default_value_t = 1_000, value_parser = clap::value_parser!(u64).range(1..))]
+    iterations: u64,
+    /// shuttle seed.
+    #[arg(long, default_value_t = DEFAULT_SHUTTLE_SEED)]
+    seed: u64,
+    /// PCT depth.
+    #[arg(long, default_value_t = DEFAULT_PCT_DEPTH as u64, value_parser = clap::value_parser!(u64).range(1..))]
+    depth: u64,
+    /// Exit 1 unless the verdict is this (holds also requires non-zero witnesses).
+    #[arg(long, value_enum)]
+    expect: Option<ExpectName>,
+    /// Print JSON on stdout instead of the table.
+    #[arg(long)]
+    json: bool,
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug)]
+enum CheckerName {
+    Loom,
+    ShuttleRandom,
+    ShuttlePct,
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug)]
+enum ExpectName {
+    Deadlock,
+    Holds,
+}
+
+#[derive(Clone, Copy, Debug)]
+struct Bound(Option<usize>);
+
+fn parse_design(s: &str) -> Result<Design, String> {
+    s.parse()
+}
+
+fn parse_capacity(s: &str) -> Result<usize, String> {
+    match s.parse::<usize>() {
+        Ok(0) => Err("capacity must be at least 1 (an unbuffered channel is not modelled)".into()),
+        Ok(c) => Ok(c),
+        Err(e) => Err(e.to_string()),
+    }
+}
+
+fn parse_bound(s: &str) -> Result<Bound, String> {
+    if s == "none" {
+        return Ok(Bound(None));
+    }
+    s.parse()
+        .map(|b| Bound(Some(b)))
+        .map_err(|_| "expected a whole number or 'none'".into())
+}
+
+fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) if !e.use_stderr() => {
+            // --help and --version are not errors.
+            let _ = e.print();
+            return ExitCode::SUCCESS;
+        }
+        Err(e) => return usage_error(first_line(&e.render().to_string())),
+    };
+    let args = match cli.command {
+        Some(Command::Check(args)) => args,
+        None => CheckArgs::default(),
+    };
+    match run_check(&args) {
+        Ok(code) => code,
+        Err(message) => usage_error(&message),
+    }
+}
+
+fn first_line(text: &str) -> &str {
+    text.lines().next().unwrap_or("invalid arguments")
+}
+
+fn usage_error(message: &str) -> ExitCode {
+    let message = message.strip_prefix("error: ").unwrap_or(message);
+    eprintln!("pleg-spec: {message}");
+    ExitCode::from(2)
+}
+
+fn run_check(args: &CheckArgs) -> Result<ExitCode, String> {
+    let loom_bound = match args.preemption_bound {
+        Some(Bound(b)) => b,
+        None => loom_preemption_bound()?,
+    };
+    let claims = match (args.design, args.checker) {
+        (None, None) => suite::default_claims(loom_bound),
+        (Some(design), Some(checker)) => vec![single_claim(args, design, checker, loom_bound)?],
+        _ => {
+            return Err("--design and --checker go together (or give neither for the suite)".into())
+        }
+    };
+    let results: Vec<_> = claims
+        .iter()
+        .map(|claim| {
+            let _hush = hush::Hush::stderr();
+            (*claim, check(&claim.scenario, &claim.checker))
+        })
+        .collect();
+    let judged: Vec<_> = results
+        .iter()
+        .map(|(claim, report)| (claim, report, claim.expect.judge(report)))
+        .collect();
+    if args.json {
+        println!("{}", render::json(&judged));
+    } else {
+        print!("{}", render::table(&judged));
+    }
+    // A single configuration without --expect reports a verdict; it does not judge it.
+    let judging = args.design.is_none() || args.expect.is_some();
+    let all_confirmed = judged.iter().all(|(_, _, judgement)| judgement.is_ok());
+    Ok(if judging && !all_confirmed {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+fn single_claim(
+    args: &CheckArgs,
+    design: Design,
+    checker: CheckerName,
+    loom_bound: Option<usize>,
+) -> Result<Claim, String> {
+    let scenario = Scenario {
+        design,
+        capacity: args.capacity,
+        events_per_relist: args.events,
+        relists: args.relists,
+        threshold: args.threshold,
+    };
+    scenario.validate().map_err(|e| e.to_string())?;
+    let iterations = usize::try_from(args.iterations).map_err(|_| "too many iterations")?;
+    let checker = match checker {
+        CheckerName::Loom => Checker::Loom {
+            preemption_bound: loom_bound,
+        },
+        CheckerName::ShuttleRandom => Checker::ShuttleRandom {
+            iterations,
+            seed: args.seed,
+        },
+        CheckerName::ShuttlePct => Checker::ShuttlePct {
+            iterations,
+            depth: usize::try_from(args.depth).map_err(|_| "depth too large")?,
+            seed: args.seed,
+        },
+    };
+    let expect = match args.expect {
+        Some(ExpectName::Deadlock) => Expect::CircularWait,
+        Some(ExpectName::Holds) => Expect::Holds,
+        None => suite::expected_for(design),
+    };
+    Ok(Claim {
+        scenario,
+        checker,
+        expect,
+    })
+}

@@ -1,0 +1,158 @@
+//! The verdict table and its JSON form.
+
+use pleg_models::suite::Claim;
+use pleg_models::{Report, Verdict};
+use serde::Serialize;
+use std::fmt::Write;
+
+/// One judged check: the claim, what the checker found, and whether that confirms the claim.
+pub type Judged<'a> = (&'a Claim, &'a Report, Result<(), String>);
+
+/// The human table, then one line per stall saying what froze.
+pub fn table(results: &[Judged<'_>]) -> String {
+    let header = [
+        "design", "checker", "C/E/R/T", "bounds", "verdict", "explored", "full", "discard",
+        "gated", "seconds", "claim",
+    ];
+    let rows: Vec<[String; 11]> = results
+        .iter()
+        .map(|(claim, report, judgement)| {
+            let s = &report.scenario;
+            let w = &report.witnesses;
+            [
+                s.design.to_string(),
+                report.checker.to_string(),
+                format!(
+                    "{}/{}/{}/{}",
+                    s.capacity, s.events_per_relist, s.relists, s.threshold
+                ),
+                report.checker.bounds(),
+                report.verdict.to_string(),
+                report.explored.to_string(),
+                w.channel_full.to_string(),
+                w.discards.to_string(),
+                w.gate_closed.to_string(),
+                format!("{:.2}", report.seconds),
+                match judgement {
+                    Ok(()) => format!("{} confirmed", claim.expect.name()),
+                    Err(why) => format!("REFUTED: {why}"),
+                },
+            ]
+        })
+        .collect();
+    let widths: Vec<usize> = (0..header.len())
+        .map(|c| {
+            rows.iter()
+                .map(|r| r[c].len())
+                .chain([header[c].len()])
+                .max()
+                .unwrap_or(0)
+        })
+        .collect();
+    let mut out = String::new();
+    let mut line = |cells: &[&str]| {
+        let cells: Vec<String> = cells
+            .iter()
+            .zip(&widths)
+            .map(|(cell, w)| format!("{cell:<w$}"))
+            .collect();
+        let _ = writeln!(out, "{}", cells.join("  ").trim_end());
+    };
+    line(&header);
+    for row in &rows {
+        line(&row.iter().map(String::as_str).collect::<Vec<_>>());
+    }
+    out.push_str(
+        "\nC/E/R/T: capacity / events per relist / relists / relistThreshold in ticks.\n\
+         full, discard, gated: executions that reached a full eventChannel, a discarded event,\n\
+         a closed PLEG health gate.\n",
+    );
+    for (_, report, _) in results {
+        if let Some(line) = stall_line(report) {
+            let _ = write!(
+                out,
+                "\n{} under {}: {line}",
+                report.scenario.design, report.checker
+            );
+        }
+    }
+    if results.iter().any(|(_, r, _)| stall_line(r).is_some()) {
+        out.push('\n');
+    }
+    out
+}
+
+fn stall_line(report: &Report) -> Option<String> {
+    match &report.verdict {
+        Verdict::Holds => None,
+        Verdict::CircularWait(cw) => Some(format!(
+            "relist blocked sending {} of {} into a full eventChannel ({}/{}); syncLoop \
+             skipping pod synchronization - PLEG is not healthy: pleg was last seen active {} \
+             ticks ago; threshold is {} ticks. Nobody consumes the channel.",
+            cw.blocked_event, cw.of, cw.channel_len, cw.capacity, cw.last_seen_ago, cw.threshold
+        )),
+        Verdict::OtherDeadlock(m) | Verdict::Failed(m) => Some(m.clone()),
+    }
+}
+
+#[derive(Serialize)]
+struct JsonResults<'a> {
+    results: Vec<JsonResult<'a>>,
+}
+
+#[derive(Serialize)]
+struct JsonResult<'a> {
+    design: &'a str,
+    checker: &'a str,
+    capacity: usize,
+    events_per_relist: u32,
+    relists: u32,
+    threshold: u32,
+    bounds: String,
+    verdict: &'a str,
+    explored: u64,
+    seconds: f64,
+    witnesses: JsonWitnesses,
+    expected: &'a str,
+    confirmed: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    detail: Option<String>,
+}
+
+#[derive(Serialize)]
+struct JsonWitnesses {
+    channel_full: u64,
+    discards: u64,
+    gate_closed: u64,
+}
+
+pub fn json(results: &[Judged<'_>]) -> String {
+    let results = results
+        .iter()
+        .map(|(claim, report, judgement)| {
+            let s = &report.scenario;
+            let w = report.witnesses;
+            JsonResult {
+                design: s.design.name(),
+                checker: report.checker.name(),
+                capacity: s.capacity,
+                events_per_relist: s.events_per_relist,
+                relists: s.relists,
+                threshold: s.threshold,
+                bounds: report.checker.bounds(),
+                verdict: report.verdict.name(),
+                explored: report.explored,
+                seconds: report.seconds,
+                witnesses: JsonWitnesses {
+                    channel_full: w.channel_full,
+                    discards: w.discards,
+                    gate_closed: w.gate_closed,
+                },
+                expected: claim.expect.name(),
+                confirmed: judgement.is_ok(),
+                detail: stall_line(report),
+            }
+        })
+        .collect();
+    serde_json::to_string_pretty(&JsonResults { results }).expect("plain data serialises")
+}

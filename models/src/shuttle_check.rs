@@ -1,0 +1,123 @@
+//! The scenario under shuttle: random and PCT schedules, seeded so every run is reproducible,
+//! and replay of a recorded schedule.
+//!
+//! shuttle prints a failing schedule from its panic hook; we record it ourselves instead, with a
+//! scheduler wrapper that notes every decision the inner scheduler makes, exactly as shuttle's
+//! own schedule recorder does, and serialise it in shuttle's replay format.
+
+use crate::quiet::catch_quietly;
+use crate::Run;
+use pleg_model::runtime::Shuttle;
+use pleg_model::{Recorder, Scenario};
+use shuttle::scheduler::{
+    PctScheduler, RandomScheduler, ReplayScheduler, Schedule, Scheduler, Task, TaskId,
+};
+use shuttle_engine::scheduler::serialization;
+use std::sync::{Arc, Mutex};
+
+/// The seed of every shuttle check unless the caller names one: CI results must not vary.
+pub const DEFAULT_SHUTTLE_SEED: u64 = 72482;
+
+/// PCT's depth (number of priority change points + 1). The circular wait needs relist to be
+/// overtaken once by the clock and once by syncLoop's gate check.
+pub const DEFAULT_PCT_DEPTH: usize = 3;
+
+pub(crate) fn run_random(scenario: &Scenario, iterations: usize, seed: u64) -> Run {
+    run_with(scenario, RandomScheduler::new_from_seed(seed, iterations))
+}
+
+pub(crate) fn run_pct(scenario: &Scenario, iterations: usize, depth: usize, seed: u64) -> Run {
+    run_with(
+        scenario,
+        PctScheduler::new_from_seed(seed, depth, iterations),
+    )
+}
+
+pub(crate) fn replay(scenario: &Scenario, schedule: &str) -> Result<Run, String> {
+    let decoded = serialization::deserialize_schedule(schedule)
+        .ok_or_else(|| "malformed schedule: not a shuttle schedule string".to_owned())?;
+    let run = run_with(scenario, ReplayScheduler::new_from_schedule(decoded));
+    match run.failure.as_deref() {
+        Some(m) if m.contains("schedule ended early") || m.contains("scheduled task") => Err(
+            format!("the schedule does not fit this scenario (it was recorded for another): {m}"),
+        ),
+        _ => Ok(run),
+    }
+}
+
+fn run_with(scenario: &Scenario, scheduler: impl Scheduler + 'static) -> Run {
+    let recorder = Arc::new(Recorder::new());
+    let recording = Recording::new(scheduler);
+    let schedule = Arc::clone(&recording.schedule);
+    let mut config = shuttle::Config::new();
+    config.failure_persistence = shuttle::FailurePersistence::None;
+    let runner = shuttle::Runner::new(recording, config);
+    let (model_recorder, model_scenario) = (Arc::clone(&recorder), *scenario);
+    let failure = catch_quietly(move || {
+        runner.run(move || {
+            pleg_model::run::<Shuttle>(&model_scenario, &model_recorder);
+        })
+    })
+    .err();
+    let schedule = failure.as_ref().map(|_| {
+        let schedule = schedule.lock().unwrap_or_else(|p| p.into_inner());
+        serialize(&schedule)
+    });
+    Run {
+        failure,
+        explored: recorder.executions(),
+        witnesses: recorder.witnesses(),
+        last_execution: recorder.last_execution(),
+        schedule,
+    }
+}
+
+/// shuttle's replay format (`shuttle::replay` reads it back).
+fn serialize(schedule: &Schedule) -> String {
+    serialization::serialize_schedule(schedule)
+}
+
+/// Wraps a scheduler and remembers the decisions of the current execution.
+struct Recording<S> {
+    inner: S,
+    schedule: Arc<Mutex<Schedule>>,
+}
+
+impl<S> Recording<S> {
+    fn new(inner: S) -> Self {
+        Self {
+            inner,
+            schedule: Arc::new(Mutex::new(Schedule::new(0))),
+        }
+    }
+
+    fn schedule(&self) -> std::sync::MutexGuard<'_, Schedule> {
+        self.schedule.lock().unwrap_or_else(|p| p.into_inner())
+    }
+}
+
+impl<S: Scheduler> Scheduler for Recording<S> {
+    fn new_execution(&mut self) -> Option<Schedule> {
+        let initial = self.inner.new_execution()?;
+        *self.schedule() = initial.clone();
+        Some(initial)
+    }
+
+    fn next_task(
+        &mut self,
+        runnable_tasks: &[&Task],
+        current_task: Option<TaskId>,
+        is_yielding: bool,
+    ) -> Option<TaskId> {
+        let next = self
+            .inner
+            .next_task(runnable_tasks, current_task, is_yielding)?;
+        self.schedule().push_task(next);
+        Some(next)
+    }
+
+    fn next_u64(&mut self) -> u64 {
+        self.schedule().push_random();
+        self.inner.next_u64()
+    }
+}

@@ -1,0 +1,72 @@
+//! Helpers shared by the model tests: the scenarios and the assertions every check makes.
+
+#![allow(dead_code)] // each test file uses its own subset
+
+use pleg_model::{Design, EventId, Scenario};
+use pleg_models::{CircularWait, Report, Verdict};
+
+/// Room for two, three events per relist, two relists: small enough for loom at the default
+/// bound in well under a second, big enough that the fix both fills and discards.
+pub fn small(design: Design) -> Scenario {
+    Scenario {
+        capacity: 2,
+        events_per_relist: 3,
+        relists: 2,
+        ..Scenario::smallest(design)
+    }
+}
+
+/// kubelet's real channel: capacity 1000, one relist of 1001 events.
+pub fn kubelet(design: Design) -> Scenario {
+    Scenario {
+        capacity: 1000,
+        events_per_relist: 1001,
+        relists: 1,
+        ..Scenario::smallest(design)
+    }
+}
+
+/// Asserts the report is the circular wait of kubernetes#72482, and returns its shape.
+#[track_caller]
+pub fn assert_circular_wait(report: &Report) -> CircularWait {
+    let Verdict::CircularWait(cw) = report.verdict.clone() else {
+        panic!(
+            "expected the circular wait, found {:?} after {} explored",
+            report.verdict, report.explored
+        );
+    };
+    assert_eq!(cw.channel_len, cw.capacity, "the channel must be full");
+    assert_eq!(cw.capacity, report.scenario.capacity);
+    assert!(cw.last_seen_ago > cw.threshold, "PLEG must be stale");
+    assert!(
+        cw.blocked_event.index <= cw.of && cw.blocked_event.relist <= report.scenario.relists,
+        "relist must be blocked on one of its own events: {:?}",
+        cw.blocked_event
+    );
+    let trace = report.counterexample.as_ref().expect("a stall has a trace");
+    assert!(!trace.steps.is_empty());
+    cw
+}
+
+/// Asserts the report holds and is not vacuous: the exploration reached a full channel, a
+/// closed gate and, for the fix, a discard.
+#[track_caller]
+pub fn assert_holds_non_vacuously(report: &Report) {
+    assert_eq!(
+        report.verdict,
+        Verdict::Holds,
+        "after {} explored",
+        report.explored
+    );
+    let w = report.witnesses;
+    assert!(w.channel_full > 0, "never reached a full channel: {w:?}");
+    assert!(w.gate_closed > 0, "never reached a closed gate: {w:?}");
+    if report.scenario.design == Design::DropWhenFull {
+        assert!(w.discards > 0, "never discarded: {w:?}");
+    }
+    assert!(report.counterexample.is_none());
+}
+
+pub fn event(relist: u32, index: u32) -> EventId {
+    EventId { relist, index }
+}

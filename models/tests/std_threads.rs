@@ -1,0 +1,40 @@
+//! The same scenario on real threads: a smoke test that the model is ordinary Rust.
+//!
+//! Real threads cannot be made to stall on demand without sleeps, and a stalled test would
+//! hang, so the std runs use configurations that must terminate: the fix (relist never waits
+//! forever) and the blocking design with room for every event. Neither asserts on timing.
+
+use pleg_model::runtime::Std;
+use pleg_model::{run, Design, Recorder, Scenario};
+use std::sync::Arc;
+
+#[test]
+fn drop_when_full_runs_to_completion_on_threads() {
+    let scenario = Scenario {
+        capacity: 16,
+        events_per_relist: 1_000,
+        relists: 5,
+        threshold: 3,
+        design: Design::DropWhenFull,
+    };
+    let recorder = Arc::new(Recorder::new());
+    for _ in 0..20 {
+        let outcome = run::<Std>(&scenario, &recorder);
+        assert_eq!(outcome.received + outcome.discarded, 5_000);
+    }
+    assert_eq!(recorder.executions(), 20);
+}
+
+#[test]
+fn blocking_with_room_for_every_event_runs_to_completion_on_threads() {
+    let scenario = Scenario {
+        capacity: 100,
+        events_per_relist: 50,
+        relists: 2,
+        threshold: 0,
+        design: Design::Blocking,
+    };
+    let recorder = Arc::new(Recorder::new());
+    let outcome = run::<Std>(&scenario, &recorder);
+    assert_eq!((outcome.received, outcome.discarded), (100, 0));
+}
