@@ -9,6 +9,7 @@
 //!
 //! - [`check`] runs one scenario under one [`Checker`].
 //! - [`suite`] is the default set of claims `pleg-spec check` confirms.
+//! - [`story`] tells a counterexample in kubelet's words.
 //! - [`explicit`] is an independent explicit-state model of the same system, used to
 //!   cross-check the verdicts over small grids.
 
@@ -16,6 +17,7 @@ pub mod explicit;
 mod loom_check;
 mod quiet;
 mod shuttle_check;
+pub mod story;
 pub mod suite;
 mod verdict;
 
@@ -40,6 +42,8 @@ pub enum Checker {
         depth: usize,
         seed: u64,
     },
+    /// One execution following a recorded shuttle schedule.
+    ShuttleReplay,
 }
 
 impl Checker {
@@ -48,6 +52,7 @@ impl Checker {
             Checker::Loom { .. } => "loom",
             Checker::ShuttleRandom { .. } => "shuttle-random",
             Checker::ShuttlePct { .. } => "shuttle-pct",
+            Checker::ShuttleReplay => "shuttle-replay",
         }
     }
 
@@ -66,6 +71,7 @@ impl Checker {
                 depth,
                 seed,
             } => format!("{iterations} it, depth {depth}, seed {seed}"),
+            Checker::ShuttleReplay => "1 recorded schedule".to_owned(),
         }
     }
 }
@@ -90,9 +96,12 @@ pub struct Report {
     pub counterexample: Option<Execution>,
     /// The failing shuttle schedule, replayable with [`replay`].
     pub schedule: Option<String>,
+    /// For loom: the smallest preemption bound at which the counterexample was found.
+    pub counterexample_bound: Option<usize>,
 }
 
-/// Runs `scenario` under `checker`. The scenario must be valid ([`Scenario::validate`]).
+/// Runs `scenario` under `checker`. The scenario must be valid ([`Scenario::validate`]);
+/// [`Checker::ShuttleReplay`] goes through [`replay`] instead.
 pub fn check(scenario: &Scenario, checker: &Checker) -> Report {
     let started = Instant::now();
     let run = match *checker {
@@ -105,6 +114,7 @@ pub fn check(scenario: &Scenario, checker: &Checker) -> Report {
             depth,
             seed,
         } => shuttle_check::run_pct(scenario, iterations, depth, seed),
+        Checker::ShuttleReplay => panic!("a replay needs its schedule: call `replay`"),
     };
     let verdict = verdict::classify(run.failure.as_deref(), &run.last_execution);
     let failed = !matches!(verdict, Verdict::Holds);
@@ -117,6 +127,11 @@ pub fn check(scenario: &Scenario, checker: &Checker) -> Report {
         seconds: started.elapsed().as_secs_f64(),
         counterexample: failed.then_some(run.last_execution),
         schedule: if failed { run.schedule } else { None },
+        counterexample_bound: if failed {
+            run.counterexample_bound
+        } else {
+            None
+        },
     }
 }
 
@@ -129,16 +144,14 @@ pub fn replay(scenario: &Scenario, schedule: &str) -> Result<Report, String> {
     let failed = !matches!(verdict, Verdict::Holds);
     Ok(Report {
         scenario: *scenario,
-        checker: Checker::ShuttleRandom {
-            iterations: 1,
-            seed: 0,
-        },
+        checker: Checker::ShuttleReplay,
         verdict,
         explored: run.explored,
         witnesses: run.witnesses,
         seconds: started.elapsed().as_secs_f64(),
         counterexample: failed.then_some(run.last_execution),
-        schedule: Some(schedule.to_owned()),
+        schedule: Some(schedule.split_whitespace().collect()),
+        counterexample_bound: None,
     })
 }
 
@@ -150,4 +163,5 @@ struct Run {
     witnesses: Witnesses,
     last_execution: Execution,
     schedule: Option<String>,
+    counterexample_bound: Option<usize>,
 }

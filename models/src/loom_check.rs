@@ -44,7 +44,28 @@ pub fn loom_preemption_bound() -> Result<Option<usize>, String> {
     }
 }
 
+/// Explores `scenario` within `preemption_bound`. A failure is then searched for again at
+/// bounds 0, 1, 2, … so the counterexample reported is one with the fewest preemptions (the
+/// easiest story to read); the counts reported stay those of the requested bound.
 pub(crate) fn run(scenario: &Scenario, preemption_bound: Option<usize>) -> Run {
+    let mut run = run_at(scenario, preemption_bound);
+    if run.failure.is_some() {
+        let smaller = (0..).take_while(|b| preemption_bound.is_none_or(|max| *b < max));
+        for bound in smaller {
+            let attempt = run_at(scenario, Some(bound));
+            if attempt.failure.is_some() {
+                run.failure = attempt.failure;
+                run.last_execution = attempt.last_execution;
+                run.counterexample_bound = Some(bound);
+                return run;
+            }
+        }
+        run.counterexample_bound = preemption_bound;
+    }
+    run
+}
+
+fn run_at(scenario: &Scenario, preemption_bound: Option<usize>) -> Run {
     let recorder = Arc::new(Recorder::new());
     // `Builder::new` also reads loom's other LOOM_* variables; the bound is always ours.
     let mut builder = loom::model::Builder::new();
@@ -62,5 +83,6 @@ pub(crate) fn run(scenario: &Scenario, preemption_bound: Option<usize>) -> Run {
         witnesses: recorder.witnesses(),
         last_execution: recorder.last_execution(),
         schedule: None,
+        counterexample_bound: None,
     }
 }

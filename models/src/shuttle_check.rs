@@ -61,7 +61,8 @@ fn run_with(scenario: &Scenario, scheduler: impl Scheduler + 'static) -> Run {
     .err();
     let schedule = failure.as_ref().map(|_| {
         let schedule = schedule.lock().unwrap_or_else(|p| p.into_inner());
-        serialize(&schedule)
+        // One line: shuttle wraps its format at 76 columns, and ignores whitespace on input.
+        serialize(&schedule).split_whitespace().collect()
     });
     Run {
         failure,
@@ -69,6 +70,7 @@ fn run_with(scenario: &Scenario, scheduler: impl Scheduler + 'static) -> Run {
         witnesses: recorder.witnesses(),
         last_execution: recorder.last_execution(),
         schedule,
+        counterexample_bound: None,
     }
 }
 

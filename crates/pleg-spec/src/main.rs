@@ -7,11 +7,15 @@
 
 mod hush;
 mod render;
+mod svg;
 
 use clap::{Parser, Subcommand, ValueEnum};
 use pleg_model::{Design, Scenario};
 use pleg_models::suite::{self, Claim, Expect};
-use pleg_models::{check, loom_preemption_bound, Checker, DEFAULT_PCT_DEPTH, DEFAULT_SHUTTLE_SEED};
+use pleg_models::{
+    check, loom_preemption_bound, replay, Checker, Report, DEFAULT_PCT_DEPTH, DEFAULT_SHUTTLE_SEED,
+};
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 #[derive(Parser, Debug)]
@@ -29,16 +33,16 @@ struct Cli {
 enum Command {
     /// Check the default suite, or one configuration with --design and --checker.
     Check(CheckArgs),
+    /// Replay a shuttle schedule printed by `check` and tell its story again.
+    Replay(ReplayArgs),
 }
 
-#[derive(clap::Args, Debug, Default)]
-struct CheckArgs {
+/// The model's bounds, shared by `check` and `replay`.
+#[derive(clap::Args, Debug)]
+struct ScenarioArgs {
     /// The send policy: blocking (kubelet 1.12) or drop-when-full (1.14, PR #72709).
     #[arg(long, value_parser = parse_design)]
     design: Option<Design>,
-    /// The checker: loom (exhaustive within bounds), shuttle-random or shuttle-pct (sampling).
-    #[arg(long, value_enum)]
-    checker: Option<CheckerName>,
     /// The eventChannel's capacity (kubelet: 1000).
     #[arg(long, default_value_t = 1, value_parser = parse_capacity)]
     capacity: usize,
@@ -51,6 +55,25 @@ struct CheckArgs {
     /// relistThreshold in clock ticks; the clock ticks threshold+1 times.
     #[arg(long, default_value_t = 0)]
     threshold: u32,
+}
+
+#[derive(clap::Args, Debug)]
+struct OutputArgs {
+    /// Print JSON on stdout instead of the table and story.
+    #[arg(long)]
+    json: bool,
+    /// Write the first counterexample as an SVG sequence diagram to this file.
+    #[arg(long, value_name = "FILE")]
+    svg: Option<PathBuf>,
+}
+
+#[derive(clap::Args, Debug)]
+struct CheckArgs {
+    #[command(flatten)]
+    scenario: ScenarioArgs,
+    /// The checker: loom (exhaustive within bounds), shuttle-random or shuttle-pct (sampling).
+    #[arg(long, value_enum)]
+    checker: Option<CheckerName>,
     /// loom's preemption bound, or `none` [default: LOOM_MAX_PREEMPTIONS, else 3].
     #[arg(long, value_parser = parse_bound)]
     preemption_bound: Option<Bound>,
@@ -66,9 +89,19 @@ struct CheckArgs {
     /// Exit 1 unless the verdict is this (holds also requires non-zero witnesses).
     #[arg(long, value_enum)]
     expect: Option<ExpectName>,
-    /// Print JSON on stdout instead of the table.
+    #[command(flatten)]
+    output: OutputArgs,
+}
+
+#[derive(clap::Args, Debug)]
+struct ReplayArgs {
+    #[command(flatten)]
+    scenario: ScenarioArgs,
+    /// The schedule string `check` printed for a shuttle counterexample.
     #[arg(long)]
-    json: bool,
+    schedule: String,
+    #[command(flatten)]
+    output: OutputArgs,
 }
 
 #[derive(ValueEnum, Clone, Copy, Debug)]
@@ -109,7 +142,12 @@ fn parse_bound(s: &str) -> Result<Bound, String> {
 }
 
 fn main() -> ExitCode {
-    let cli = match Cli::try_parse() {
+    // No subcommand means `check` with every default: the README's `cargo run --release`.
+    let mut argv: Vec<String> = std::env::args().collect();
+    if argv.len() == 1 {
+        argv.push("check".to_owned());
+    }
+    let cli = match Cli::try_parse_from(argv) {
         Ok(cli) => cli,
         Err(e) if !e.use_stderr() => {
             // --help and --version are not errors.
@@ -118,11 +156,12 @@ fn main() -> ExitCode {
         }
         Err(e) => return usage_error(first_line(&e.render().to_string())),
     };
-    let args = match cli.command {
-        Some(Command::Check(args)) => args,
-        None => CheckArgs::default(),
+    let result = match cli.command {
+        Some(Command::Check(args)) => run_check(&args),
+        Some(Command::Replay(args)) => run_replay(&args),
+        None => Err("no command given (try `check` or `--help`)".to_owned()),
     };
-    match run_check(&args) {
+    match result {
         Ok(code) => code,
         Err(message) => usage_error(&message),
     }
@@ -143,31 +182,28 @@ fn run_check(args: &CheckArgs) -> Result<ExitCode, String> {
         Some(Bound(b)) => b,
         None => loom_preemption_bound()?,
     };
-    let claims = match (args.design, args.checker) {
+    let claims = match (args.scenario.design, args.checker) {
         (None, None) => suite::default_claims(loom_bound),
         (Some(design), Some(checker)) => vec![single_claim(args, design, checker, loom_bound)?],
         _ => {
             return Err("--design and --checker go together (or give neither for the suite)".into())
         }
     };
-    let results: Vec<_> = claims
+    let reports: Vec<Report> = claims
         .iter()
         .map(|claim| {
             let _hush = hush::Hush::stderr();
-            (*claim, check(&claim.scenario, &claim.checker))
+            check(&claim.scenario, &claim.checker)
         })
         .collect();
-    let judged: Vec<_> = results
+    let judged: Vec<_> = claims
         .iter()
+        .zip(&reports)
         .map(|(claim, report)| (claim, report, claim.expect.judge(report)))
         .collect();
-    if args.json {
-        println!("{}", render::json(&judged));
-    } else {
-        print!("{}", render::table(&judged));
-    }
+    emit(&judged, &args.output)?;
     // A single configuration without --expect reports a verdict; it does not judge it.
-    let judging = args.design.is_none() || args.expect.is_some();
+    let judging = args.scenario.design.is_none() || args.expect.is_some();
     let all_confirmed = judged.iter().all(|(_, _, judgement)| judgement.is_ok());
     Ok(if judging && !all_confirmed {
         ExitCode::from(1)
@@ -176,12 +212,43 @@ fn run_check(args: &CheckArgs) -> Result<ExitCode, String> {
     })
 }
 
-fn single_claim(
-    args: &CheckArgs,
-    design: Design,
-    checker: CheckerName,
-    loom_bound: Option<usize>,
-) -> Result<Claim, String> {
+fn run_replay(args: &ReplayArgs) -> Result<ExitCode, String> {
+    let design = args.scenario.design.ok_or("replay needs --design")?;
+    let scenario = scenario(&args.scenario, design)?;
+    let report = {
+        let _hush = hush::Hush::stderr();
+        replay(&scenario, &args.schedule)?
+    };
+    let claim = Claim {
+        scenario,
+        checker: Checker::ShuttleReplay,
+        expect: suite::expected_for(design),
+    };
+    let judgement = claim.expect.judge(&report);
+    emit(&[(&claim, &report, judgement)], &args.output)?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Prints the results (table and story, or JSON) and writes the SVG if asked.
+fn emit(judged: &[render::Judged<'_>], output: &OutputArgs) -> Result<(), String> {
+    if output.json {
+        println!("{}", render::json(judged));
+    } else {
+        print!("{}", render::table(judged));
+    }
+    if let Some(path) = &output.svg {
+        let report = judged
+            .iter()
+            .map(|(_, report, _)| *report)
+            .find(|r| r.counterexample.is_some())
+            .ok_or("--svg: no counterexample to draw (every check held)")?;
+        std::fs::write(path, svg::render(report))
+            .map_err(|e| format!("--svg: cannot write {}: {e}", path.display()))?;
+    }
+    Ok(())
+}
+
+fn scenario(args: &ScenarioArgs, design: Design) -> Result<Scenario, String> {
     let scenario = Scenario {
         design,
         capacity: args.capacity,
@@ -190,6 +257,16 @@ fn single_claim(
         threshold: args.threshold,
     };
     scenario.validate().map_err(|e| e.to_string())?;
+    Ok(scenario)
+}
+
+fn single_claim(
+    args: &CheckArgs,
+    design: Design,
+    checker: CheckerName,
+    loom_bound: Option<usize>,
+) -> Result<Claim, String> {
+    let scenario = scenario(&args.scenario, design)?;
     let iterations = usize::try_from(args.iterations).map_err(|_| "too many iterations")?;
     let checker = match checker {
         CheckerName::Loom => Checker::Loom {

@@ -1,7 +1,8 @@
 //! The verdict table and its JSON form.
 
+use pleg_models::story::{self, Line};
 use pleg_models::suite::Claim;
-use pleg_models::{Report, Verdict};
+use pleg_models::{Checker, Report, Verdict};
 use serde::Serialize;
 use std::fmt::Write;
 
@@ -79,7 +80,67 @@ pub fn table(results: &[Judged<'_>]) -> String {
     if results.iter().any(|(_, r, _)| stall_line(r).is_some()) {
         out.push('\n');
     }
+    if let Some((_, report, _)) = results.iter().find(|(_, r, _)| r.counterexample.is_some()) {
+        out.push('\n');
+        out.push_str(&story_block(report));
+    }
     out
+}
+
+/// The first counterexample as numbered steps, where it was found, and how to replay it.
+/// Long runs of alike steps (a thousand sends) are shortened to their ends.
+pub fn story_block(report: &Report) -> String {
+    let Some(execution) = &report.counterexample else {
+        return String::new();
+    };
+    let s = &report.scenario;
+    let mut out = format!(
+        "Counterexample: {} under {}{}:\n",
+        s.design,
+        report.checker,
+        match report.counterexample_bound {
+            Some(b) =>
+                format!(", found at preemption bound {b} (the fewest preemptions that fail)"),
+            None => String::new(),
+        }
+    );
+    let lines = story::narrate(execution);
+    let kinds: Vec<_> = execution
+        .steps
+        .iter()
+        .map(|st| (st.actor, std::mem::discriminant(&st.action)))
+        .collect();
+    let mut i = 0;
+    while i < lines.len() {
+        let run = kinds[i..].iter().take_while(|k| **k == kinds[i]).count();
+        const KEEP: usize = 2;
+        if run > 2 * KEEP + 1 {
+            push_lines(&mut out, &lines, i, i + KEEP);
+            let _ = writeln!(out, "      … {} more steps like these …", run - 2 * KEEP);
+            push_lines(&mut out, &lines, i + run - KEEP, i + run);
+        } else {
+            push_lines(&mut out, &lines, i, i + run);
+        }
+        i += run;
+    }
+    if let Some(end) = story::conclusion(&report.verdict) {
+        let _ = writeln!(out, "      {end}");
+    }
+    if let Some(schedule) = &report.schedule {
+        let _ = writeln!(
+            out,
+            "\nReplay it: pleg-spec replay --design {} --capacity {} --events {} --relists {} \
+             --threshold {} --schedule {schedule}",
+            s.design, s.capacity, s.events_per_relist, s.relists, s.threshold
+        );
+    }
+    out
+}
+
+fn push_lines(out: &mut String, lines: &[Line], from: usize, to: usize) {
+    for (n, line) in lines.iter().enumerate().take(to).skip(from) {
+        let _ = writeln!(out, "{:>6}. {:<9} {}", n + 1, line.actor.name(), line.text);
+    }
 }
 
 fn stall_line(report: &Report) -> Option<String> {
@@ -117,6 +178,54 @@ struct JsonResult<'a> {
     confirmed: bool,
     #[serde(skip_serializing_if = "Option::is_none")]
     detail: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    counterexample: Option<JsonCounterexample<'a>>,
+}
+
+#[derive(Serialize)]
+struct JsonCounterexample<'a> {
+    checker: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    preemption_bound: Option<usize>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    schedule: Option<&'a str>,
+    steps: Vec<JsonStep>,
+    cycle: String,
+}
+
+#[derive(Serialize)]
+struct JsonStep {
+    actor: &'static str,
+    action: String,
+    channel_len: usize,
+    now: u32,
+    relist_time: Option<u32>,
+}
+
+fn json_counterexample(report: &Report) -> Option<JsonCounterexample<'_>> {
+    let execution = report.counterexample.as_ref()?;
+    let steps = execution
+        .steps
+        .iter()
+        .zip(story::narrate(execution))
+        .map(|(step, line)| JsonStep {
+            actor: step.actor.name(),
+            action: line.text,
+            channel_len: step.channel_len,
+            now: step.now,
+            relist_time: step.relist_time,
+        })
+        .collect();
+    Some(JsonCounterexample {
+        checker: report.checker.name(),
+        preemption_bound: match report.checker {
+            Checker::Loom { .. } => report.counterexample_bound,
+            _ => None,
+        },
+        schedule: report.schedule.as_deref(),
+        steps,
+        cycle: story::conclusion(&report.verdict).unwrap_or_default(),
+    })
 }
 
 #[derive(Serialize)]
@@ -151,6 +260,7 @@ pub fn json(results: &[Judged<'_>]) -> String {
                 expected: claim.expect.name(),
                 confirmed: judgement.is_ok(),
                 detail: stall_line(report),
+                counterexample: json_counterexample(report),
             }
         })
         .collect();

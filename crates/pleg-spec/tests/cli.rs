@@ -152,3 +152,102 @@ fn bad_loom_environment_is_one_line_and_exit_2() {
     assert_eq!(out.status.code(), Some(2));
     assert_eq!(String::from_utf8_lossy(&out.stderr).lines().count(), 1);
 }
+
+/// The story a kubelet engineer reads: numbered steps, found at the smallest bound, ending in
+/// the circular wait.
+#[test]
+fn check_tells_the_smallest_counterexample_as_numbered_steps() {
+    let out = check("blocking", "loom", &SMALLEST[..6]);
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.contains("found at preemption bound 0"), "{text}");
+    for step in [
+        "1. relist    relist #1 starts: updateRelistTime(0)",
+        "3. relist    g.eventChannel <- event 2 of 2 (relist #1) blocks: eventChannel is full (1/1)",
+        "4. clock     now = 1: relist last started 1 ticks ago > relistThreshold 0 — PLEG is now unhealthy",
+        "5. syncLoop  skipping pod synchronization - [PLEG is not healthy: pleg was last seen active 1 ticks ago; threshold is 0 ticks]",
+    ] {
+        assert!(text.contains(step), "missing {step:?} in\n{text}");
+    }
+    assert!(
+        text.contains("Circular wait: relist waits for syncLoop"),
+        "{text}"
+    );
+}
+
+#[test]
+fn json_carries_the_counterexample_only_when_there_is_one() {
+    let stall = json(&check("blocking", "loom", &SMALLEST));
+    let cx = &stall["results"][0]["counterexample"];
+    assert_eq!(cx["checker"], "loom");
+    assert_eq!(cx["preemption_bound"], 0);
+    let steps = cx["steps"].as_array().unwrap();
+    assert_eq!(steps.len(), 5);
+    for key in ["actor", "action", "channel_len", "now", "relist_time"] {
+        assert!(steps[0].get(key).is_some(), "{key}");
+    }
+    assert!(cx["cycle"].as_str().unwrap().starts_with("Circular wait"));
+    let holds = json(&check("drop-when-full", "loom", &SMALLEST));
+    assert!(holds["results"][0].get("counterexample").is_none());
+}
+
+/// A schedule printed by `check` replays to the very same story.
+#[test]
+fn a_printed_schedule_replays_to_the_same_story() {
+    let scenario = [
+        "--capacity",
+        "2",
+        "--events",
+        "3",
+        "--relists",
+        "2",
+        "--threshold",
+        "1",
+    ];
+    let mut args = scenario.to_vec();
+    args.extend(["--iterations", "500", "--json"]);
+    let found = json(&check("blocking", "shuttle-random", &args));
+    let cx = &found["results"][0]["counterexample"];
+    let schedule = cx["schedule"]
+        .as_str()
+        .expect("shuttle prints its schedule");
+    let mut replay = vec!["replay", "--design", "blocking"];
+    replay.extend(scenario);
+    replay.extend(["--schedule", schedule, "--json"]);
+    let out = pleg_spec(&replay);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let replayed = json(&out);
+    assert_eq!(replayed["results"][0]["verdict"], "deadlock");
+    assert_eq!(
+        replayed["results"][0]["counterexample"]["steps"],
+        cx["steps"]
+    );
+}
+
+#[test]
+fn a_garbage_schedule_is_one_line_and_exit_2() {
+    let out = pleg_spec(&["replay", "--design", "blocking", "--schedule", "zz-not-hex"]);
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert!(stderr.contains("malformed schedule"), "{stderr}");
+}
+
+#[test]
+fn svg_is_written_for_a_counterexample_and_refused_without_one() {
+    let dir = std::env::temp_dir().join(format!("pleg-spec-svg-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("cx.svg");
+    let mut args = SMALLEST[..6].to_vec();
+    let p = path.to_str().unwrap();
+    args.extend(["--svg", p]);
+    assert!(check("blocking", "loom", &args).status.success());
+    let svg = std::fs::read_to_string(&path).unwrap();
+    assert!(svg.starts_with("<svg") && svg.contains("eventChannel"));
+    let out = check("drop-when-full", "loom", &args);
+    assert_eq!(out.status.code(), Some(2));
+    std::fs::remove_dir_all(&dir).unwrap();
+}

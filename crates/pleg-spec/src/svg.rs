@@ -1,0 +1,288 @@
+//! A counterexample as a self-contained SVG sequence diagram.
+//!
+//! Four lanes — relist, eventChannel (with its fill level at every step), syncLoop and the
+//! clock — one row per step, arrows for sends and receives, and the final circular wait boxed
+//! in red. Plain SVG 1.1: no scripts, no fonts or images to fetch, so it opens offline in any
+//! browser. Long runs of alike steps are shortened as in the text story.
+
+use pleg_model::{Action, Actor, Step};
+use pleg_models::{Report, Verdict};
+use std::fmt::Write;
+
+const ROW: i64 = 24;
+const TOP: i64 = 96;
+const WIDTH: i64 = 1000;
+const BAR: i64 = 120;
+
+fn lane_x(actor: Lane) -> i64 {
+    match actor {
+        Lane::Relist => 130,
+        Lane::Channel => 400,
+        Lane::SyncLoop => 640,
+        Lane::Clock => 880,
+    }
+}
+
+#[derive(Clone, Copy)]
+enum Lane {
+    Relist,
+    Channel,
+    SyncLoop,
+    Clock,
+}
+
+enum Row<'a> {
+    Step(usize, &'a Step),
+    Elided(usize),
+}
+
+/// Renders `report`'s counterexample (an empty diagram if it has none).
+pub fn render(report: &Report) -> String {
+    let steps: &[Step] = report
+        .counterexample
+        .as_ref()
+        .map_or(&[], |e| e.steps.as_slice());
+    let rows = rows(steps);
+    let height = TOP + ROW * rows.len() as i64 + 120;
+    let s = &report.scenario;
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        r#"<svg xmlns="http://www.w3.org/2000/svg" width="{WIDTH}" height="{height}" viewBox="0 0 {WIDTH} {height}" font-family="DejaVu Sans, Arial, sans-serif" font-size="12">"#
+    );
+    let _ = writeln!(
+        out,
+        r##"<rect width="100%" height="100%" fill="#ffffff"/>
+<defs><marker id="arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto"><path d="M0,0 L10,5 L0,10 z" fill="#444"/></marker></defs>"##
+    );
+    let found = match (report.counterexample_bound, &report.schedule) {
+        (Some(b), _) => format!("{}, preemption bound {b}", report.checker),
+        _ => report.checker.to_string(),
+    };
+    let _ = writeln!(
+        out,
+        r#"<text x="20" y="28" font-size="16" font-weight="bold">{}</text>"#,
+        esc(&format!(
+            "pleg-spec counterexample: {} design, capacity {}, {} events x {} relists, threshold {} ({found})",
+            s.design, s.capacity, s.events_per_relist, s.relists, s.threshold
+        ))
+    );
+    for (lane, title) in [
+        (Lane::Relist, "relist"),
+        (Lane::Channel, "eventChannel"),
+        (Lane::SyncLoop, "syncLoop"),
+        (Lane::Clock, "clock"),
+    ] {
+        let x = lane_x(lane);
+        let _ = writeln!(
+            out,
+            r##"<g class="lane"><text x="{x}" y="66" text-anchor="middle" font-size="14" font-weight="bold">{title}</text><line x1="{x}" y1="76" x2="{x}" y2="{}" stroke="#bbb" stroke-dasharray="4 3"/></g>"##,
+            height - 110
+        );
+    }
+    for (i, row) in rows.iter().enumerate() {
+        let y = TOP + ROW * i as i64;
+        match row {
+            Row::Elided(n) => {
+                let _ = writeln!(
+                    out,
+                    r##"<text x="{}" y="{y}" text-anchor="middle" fill="#777">… {n} more steps like these …</text>"##,
+                    WIDTH / 2
+                );
+            }
+            Row::Step(n, step) => draw_step(&mut out, *n, step, y, report),
+        }
+    }
+    if let Verdict::CircularWait(_) = report.verdict {
+        let y = TOP + ROW * rows.len() as i64 + 4;
+        let _ = writeln!(
+            out,
+            r##"<g class="cycle"><rect x="16" y="{}" width="{}" height="84" fill="#fdecea" stroke="#c62828" stroke-width="2" rx="6"/>
+<text x="30" y="{}" font-weight="bold" fill="#c62828">Circular wait</text>
+<text x="30" y="{}">relist waits for syncLoop to drain the full eventChannel → syncLoop waits for PLEG to be healthy →</text>
+<text x="30" y="{}">PLEG is healthy only when relist starts again → which it cannot while it waits. Nobody consumes the channel.</text></g>"##,
+            y,
+            WIDTH - 32,
+            y + 22,
+            y + 46,
+            y + 66
+        );
+    }
+    out.push_str("</svg>\n");
+    out
+}
+
+fn rows(steps: &[Step]) -> Vec<Row<'_>> {
+    const KEEP: usize = 2;
+    let mut rows = Vec::new();
+    let mut i = 0;
+    let kind = |s: &Step| (s.actor, std::mem::discriminant(&s.action));
+    while i < steps.len() {
+        let run = steps[i..]
+            .iter()
+            .take_while(|s| kind(s) == kind(&steps[i]))
+            .count();
+        let keep: Vec<usize> = if run > 2 * KEEP + 1 {
+            (i..i + KEEP).chain(i + run - KEEP..i + run).collect()
+        } else {
+            (i..i + run).collect()
+        };
+        for (k, n) in keep.iter().enumerate() {
+            if run > 2 * KEEP + 1 && k == KEEP {
+                rows.push(Row::Elided(run - 2 * KEEP));
+            }
+            rows.push(Row::Step(*n, &steps[*n]));
+        }
+        i += run;
+    }
+    rows
+}
+
+fn draw_step(out: &mut String, n: usize, step: &Step, y: i64, report: &Report) {
+    let cap = report.scenario.capacity;
+    let last = report.counterexample.as_ref().map_or(0, |e| e.steps.len());
+    let stuck = matches!(report.verdict, Verdict::CircularWait(_))
+        && matches!(
+            step.action,
+            Action::BlockedInSend { .. } | Action::SkippedUnhealthy
+        );
+    let color = if stuck { "#c62828" } else { "#222" };
+    let _ = writeln!(
+        out,
+        r##"<text x="8" y="{}" fill="#999" font-size="10">{}</text>"##,
+        y + 4,
+        n + 1
+    );
+    // The channel's fill level after this step.
+    let x = lane_x(Lane::Channel) - BAR / 2;
+    let fill = BAR * step.channel_len as i64 / cap.max(1) as i64;
+    let full = step.channel_len == cap;
+    let _ = writeln!(
+        out,
+        r##"<rect x="{x}" y="{}" width="{BAR}" height="10" fill="#f3f3f3" stroke="#999"/><rect x="{x}" y="{}" width="{fill}" height="10" fill="{}"/><text x="{}" y="{}" font-size="10" fill="#555">{}/{cap}</text>"##,
+        y - 6,
+        y - 6,
+        if full { "#e57373" } else { "#64b5f6" },
+        x + BAR + 6,
+        y + 3,
+        step.channel_len
+    );
+    let lane = match step.actor {
+        Actor::Relist => Lane::Relist,
+        Actor::SyncLoop => Lane::SyncLoop,
+        Actor::Clock => Lane::Clock,
+    };
+    let ax = lane_x(lane);
+    match step.action {
+        Action::Sent { .. } => arrow(out, lane_x(Lane::Relist), x, y),
+        Action::Received { .. } => arrow(out, x + BAR, lane_x(Lane::SyncLoop), y),
+        _ => {}
+    }
+    let _ = writeln!(
+        out,
+        r#"<circle cx="{ax}" cy="{}" r="4" fill="{color}"/>"#,
+        y - 1
+    );
+    let (anchor, tx) = match lane {
+        Lane::Relist => ("end", ax - 10),
+        _ => ("start", ax + 10),
+    };
+    let weight = if stuck || n + 1 == last {
+        "bold"
+    } else {
+        "normal"
+    };
+    let _ = writeln!(
+        out,
+        r#"<text x="{tx}" y="{}" text-anchor="{anchor}" fill="{color}" font-weight="{weight}">{}</text>"#,
+        y + 3,
+        esc(&label(step, report))
+    );
+}
+
+fn arrow(out: &mut String, from: i64, to: i64, y: i64) {
+    let _ = writeln!(
+        out,
+        r##"<line x1="{}" y1="{}" x2="{}" y2="{}" stroke="#444" marker-end="url(#arrow)"/>"##,
+        from + 6,
+        y - 1,
+        to - 4,
+        y - 1
+    );
+}
+
+/// A lane-sized version of the story's line.
+fn label(step: &Step, report: &Report) -> String {
+    let threshold = report.scenario.threshold;
+    match step.action {
+        Action::RelistStarted { relist } => format!("relist #{relist}: relistTime = {}", step.now),
+        Action::Sent { event, of } => format!("send {} of {of}", event.index),
+        Action::BlockedInSend { event, of } => {
+            format!("BLOCKED: ch <- event {} of {of}", event.index)
+        }
+        Action::Discarded { event, of } => format!("discard {} of {of} (full)", event.index),
+        Action::RelistsFinished => "all relists done; close".to_owned(),
+        Action::Ticked => match step.relist_time {
+            Some(t) if step.now - t > threshold => format!("now = {} (PLEG stale)", step.now),
+            _ => format!("now = {}", step.now),
+        },
+        Action::SkippedUnhealthy => "skipping: PLEG is not healthy".to_owned(),
+        Action::Received { event } => format!("receive r{} e{}", event.relist, event.index),
+        Action::Exited => "channel drained; return".to_owned(),
+    }
+}
+
+fn esc(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use pleg_model::{Design, Scenario};
+    use pleg_models::{check, story, Checker};
+
+    fn blocking_report() -> Report {
+        check(
+            &Scenario::smallest(Design::Blocking),
+            &Checker::Loom {
+                preemption_bound: Some(3),
+            },
+        )
+    }
+
+    #[test]
+    fn svg_has_four_lanes_the_cycle_and_nothing_to_fetch() {
+        let svg = render(&blocking_report());
+        assert!(svg.starts_with("<svg xmlns=\"http://www.w3.org/2000/svg\""));
+        assert!(svg.trim_end().ends_with("</svg>"));
+        assert_eq!(svg.matches("<g class=\"lane\">").count(), 4);
+        for lane in ["relist", "eventChannel", "syncLoop", "clock"] {
+            assert!(svg.contains(&format!(">{lane}</text>")), "{lane}");
+        }
+        assert!(svg.contains("<g class=\"cycle\">"));
+        assert!(svg.contains("BLOCKED: ch &lt;- event 2 of 2"));
+        assert!(!svg.contains("<script"));
+        assert!(!svg.contains("href"));
+        assert_eq!(svg.matches("http").count(), 1, "only the xmlns namespace");
+    }
+
+    #[test]
+    fn every_open_tag_of_the_svg_is_balanced() {
+        let svg = render(&blocking_report());
+        for tag in ["g", "text", "defs", "marker"] {
+            let opens =
+                svg.matches(&format!("<{tag} ")).count() + svg.matches(&format!("<{tag}>")).count();
+            assert_eq!(opens, svg.matches(&format!("</{tag}>")).count(), "{tag}");
+        }
+    }
+
+    #[test]
+    fn the_story_it_draws_is_the_story_it_tells() {
+        let report = blocking_report();
+        let execution = report.counterexample.as_ref().unwrap();
+        assert_eq!(story::narrate(execution).len(), execution.steps.len());
+    }
+}
