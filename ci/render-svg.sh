@@ -27,7 +27,7 @@ echo "== chromium --headless --screenshot"
 rm -f "$out/counterexample.png"
 chromium --headless --no-sandbox --disable-gpu --disable-quic --no-first-run \
     --disable-background-networking --disable-component-update --disable-sync \
-    --user-data-dir="$(mktemp -d)" --hide-scrollbars --window-size=1000,420 \
+    --user-data-dir="$(mktemp -d)" --hide-scrollbars --window-size=1120,420 \
     --screenshot="$out/counterexample.png" "file://$PWD/$out/counterexample.svg" 2>/dev/null
 
 python3 ci/png_check.py "$out/counterexample.png"

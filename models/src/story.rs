@@ -1,9 +1,9 @@
 //! A counterexample told as numbered steps in kubelet's own words.
 //!
-//! The words are the kubelet's where it has them — its log lines ("skipping pod synchronization
-//! - [PLEG is not healthy: …]", "event channel is full, discard this relist() cycle event") and
-//! its statements (`updateRelistTime`, `g.eventChannel <- events[i]`) — so an engineer who has
-//! read a kubelet log or a goroutine dump recognises each step.
+//! The words are the kubelet's where it has them, so an engineer who has read a kubelet log or
+//! a goroutine dump recognises each step: its log lines (`skipping pod synchronization -
+//! [PLEG is not healthy: …]`, `event channel is full, discard this relist() cycle event`) and
+//! its statements (`updateRelistTime`, `g.eventChannel <- events[i]`).
 
 use crate::Verdict;
 use pleg_model::{Action, Actor, Execution, Step};

@@ -11,15 +11,15 @@ use std::fmt::Write;
 
 const ROW: i64 = 24;
 const TOP: i64 = 96;
-const WIDTH: i64 = 1000;
+const WIDTH: i64 = 1120;
 const BAR: i64 = 120;
 
 fn lane_x(actor: Lane) -> i64 {
     match actor {
-        Lane::Relist => 130,
-        Lane::Channel => 400,
-        Lane::SyncLoop => 640,
-        Lane::Clock => 880,
+        Lane::Relist => 300,
+        Lane::Channel => 540,
+        Lane::SyncLoop => 760,
+        Lane::Clock => 950,
     }
 }
 
@@ -61,9 +61,9 @@ pub fn render(report: &Report) -> String {
     };
     let _ = writeln!(
         out,
-        r#"<text x="20" y="28" font-size="16" font-weight="bold">{}</text>"#,
+        r#"<text x="20" y="28" font-size="14" font-weight="bold">{}</text>"#,
         esc(&format!(
-            "pleg-spec counterexample: {} design, capacity {}, {} events x {} relists, threshold {} ({found})",
+            "pleg-spec counterexample: {}, capacity {}, {} events x {} relists, threshold {} ({found})",
             s.design, s.capacity, s.events_per_relist, s.relists, s.threshold
         ))
     );
