@@ -35,6 +35,30 @@ enum Command {
     Check(CheckArgs),
     /// Replay a shuttle schedule printed by `check` and tell its story again.
     Replay(ReplayArgs),
+    /// How loom's state space grows: executions and seconds for the fix over a grid of bounds.
+    Scale(ScaleArgs),
+}
+
+#[derive(clap::Args, Debug)]
+struct ScaleArgs {
+    /// Capacities to try.
+    #[arg(long, value_delimiter = ',', default_value = "1,2", value_parser = parse_capacity)]
+    capacities: Vec<usize>,
+    /// Events per relist to try.
+    #[arg(long, value_delimiter = ',', default_value = "2,3")]
+    events: Vec<u32>,
+    /// Relist counts to try.
+    #[arg(long, value_delimiter = ',', default_value = "1,2", value_parser = clap::value_parser!(u32).range(1..))]
+    relists: Vec<u32>,
+    /// Preemption bounds to try.
+    #[arg(long, value_delimiter = ',', default_value = "1,2,3")]
+    bounds: Vec<usize>,
+    /// relistThreshold in ticks.
+    #[arg(long, default_value_t = 0)]
+    threshold: u32,
+    /// Print JSON on stdout instead of the table.
+    #[arg(long)]
+    json: bool,
 }
 
 /// The model's bounds, shared by `check` and `replay`.
@@ -159,6 +183,7 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Some(Command::Check(args)) => run_check(&args),
         Some(Command::Replay(args)) => run_replay(&args),
+        Some(Command::Scale(args)) => run_scale(&args),
         None => Err("no command given (try `check` or `--help`)".to_owned()),
     };
     match result {
@@ -226,6 +251,35 @@ fn run_replay(args: &ReplayArgs) -> Result<ExitCode, String> {
     };
     let judgement = claim.expect.judge(&report);
     emit(&[(&claim, &report, judgement)], &args.output)?;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn run_scale(args: &ScaleArgs) -> Result<ExitCode, String> {
+    let mut rows = Vec::new();
+    for &capacity in &args.capacities {
+        for &events_per_relist in &args.events {
+            for &relists in &args.relists {
+                for &bound in &args.bounds {
+                    let scenario = Scenario {
+                        design: Design::DropWhenFull,
+                        capacity,
+                        events_per_relist,
+                        relists,
+                        threshold: args.threshold,
+                    };
+                    let checker = Checker::Loom {
+                        preemption_bound: Some(bound),
+                    };
+                    rows.push((bound, check(&scenario, &checker)));
+                }
+            }
+        }
+    }
+    if args.json {
+        println!("{}", render::scale_json(&rows));
+    } else {
+        print!("{}", render::scale_table(&rows));
+    }
     Ok(ExitCode::SUCCESS)
 }
 

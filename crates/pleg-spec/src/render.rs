@@ -266,3 +266,59 @@ pub fn json(results: &[Judged<'_>]) -> String {
         .collect();
     serde_json::to_string_pretty(&JsonResults { results }).expect("plain data serialises")
 }
+
+/// The scaling grid: one row per (scenario, preemption bound).
+pub fn scale_table(rows: &[(usize, Report)]) -> String {
+    let mut out = String::from(
+        "design          C     E     R     T  bound  verdict  executions  seconds  executions/s\n",
+    );
+    for (bound, r) in rows {
+        let s = &r.scenario;
+        let _ = writeln!(
+            out,
+            "{:<14}  {:<4}  {:<4}  {:<4}  {:<1}  {:<5}  {:<7}  {:>10}  {:>7.2}  {:>12.0}",
+            s.design.name(),
+            s.capacity,
+            s.events_per_relist,
+            s.relists,
+            s.threshold,
+            bound,
+            r.verdict.name(),
+            r.explored,
+            r.seconds,
+            r.explored as f64 / r.seconds.max(1e-9)
+        );
+    }
+    out
+}
+
+#[derive(Serialize)]
+struct JsonScaleRow<'a> {
+    design: &'a str,
+    capacity: usize,
+    events_per_relist: u32,
+    relists: u32,
+    threshold: u32,
+    preemption_bound: usize,
+    verdict: &'a str,
+    explored: u64,
+    seconds: f64,
+}
+
+pub fn scale_json(rows: &[(usize, Report)]) -> String {
+    let rows: Vec<_> = rows
+        .iter()
+        .map(|(bound, r)| JsonScaleRow {
+            design: r.scenario.design.name(),
+            capacity: r.scenario.capacity,
+            events_per_relist: r.scenario.events_per_relist,
+            relists: r.scenario.relists,
+            threshold: r.scenario.threshold,
+            preemption_bound: *bound,
+            verdict: r.verdict.name(),
+            explored: r.explored,
+            seconds: r.seconds,
+        })
+        .collect();
+    serde_json::to_string_pretty(&serde_json::json!({ "scale": rows })).expect("plain data")
+}

@@ -1,0 +1,179 @@
+//! `channel/spsc/…`: one producer, one consumer, on real threads — the project's eventChannel
+//! against `std::sync::mpsc::sync_channel` and `crossbeam_channel::bounded`, at capacities 1,
+//! 16 and 1000, with a blocking `send` and with `try_send` that drops when full (the fix's
+//! policy: throughput counts attempted sends; drops are the price).
+//!
+//! Threads are spawned outside the timed region (`iter_custom`): the clock starts when the
+//! consumer is ready and stops when it has drained the closed channel.
+
+use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
+use pleg_model::channel::Channel;
+use pleg_model::runtime::Std;
+use std::hint::black_box;
+use std::sync::{Arc, Barrier};
+use std::thread;
+use std::time::{Duration, Instant};
+
+const CAPACITIES: [usize; 3] = [1, 16, 1000];
+const MESSAGES: u64 = 10_000;
+
+#[derive(Clone, Copy)]
+enum Mode {
+    Send,
+    TrySendDrop,
+}
+
+/// The three channels behind one shape: a sender half, a receiver half, close-by-drop.
+trait Spsc {
+    const NAME: &'static str;
+    type Tx: Send + 'static;
+    type Rx: Send + 'static;
+    fn pair(capacity: usize) -> (Self::Tx, Self::Rx);
+    fn send(tx: &Self::Tx, v: u64);
+    /// `false` if the value was dropped because the channel was full.
+    fn try_send(tx: &Self::Tx, v: u64) -> bool;
+    fn close(tx: Self::Tx);
+    fn recv(rx: &Self::Rx) -> Option<u64>;
+}
+
+struct Pleg;
+impl Spsc for Pleg {
+    const NAME: &'static str = "pleg";
+    type Tx = Arc<Channel<Std, u64>>;
+    type Rx = Arc<Channel<Std, u64>>;
+    fn pair(capacity: usize) -> (Self::Tx, Self::Rx) {
+        let ch = Arc::new(Channel::new(capacity).expect("capacity > 0"));
+        (Arc::clone(&ch), ch)
+    }
+    fn send(tx: &Self::Tx, v: u64) {
+        tx.send(v).expect("open");
+    }
+    fn try_send(tx: &Self::Tx, v: u64) -> bool {
+        tx.try_send(v).is_ok()
+    }
+    fn close(tx: Self::Tx) {
+        tx.close();
+    }
+    fn recv(rx: &Self::Rx) -> Option<u64> {
+        rx.recv()
+    }
+}
+
+struct StdSync;
+impl Spsc for StdSync {
+    const NAME: &'static str = "std-sync_channel";
+    type Tx = std::sync::mpsc::SyncSender<u64>;
+    type Rx = std::sync::mpsc::Receiver<u64>;
+    fn pair(capacity: usize) -> (Self::Tx, Self::Rx) {
+        std::sync::mpsc::sync_channel(capacity)
+    }
+    fn send(tx: &Self::Tx, v: u64) {
+        tx.send(v).expect("open");
+    }
+    fn try_send(tx: &Self::Tx, v: u64) -> bool {
+        tx.try_send(v).is_ok()
+    }
+    fn close(tx: Self::Tx) {
+        drop(tx);
+    }
+    fn recv(rx: &Self::Rx) -> Option<u64> {
+        rx.recv().ok()
+    }
+}
+
+struct Crossbeam;
+impl Spsc for Crossbeam {
+    const NAME: &'static str = "crossbeam-bounded";
+    type Tx = crossbeam_channel::Sender<u64>;
+    type Rx = crossbeam_channel::Receiver<u64>;
+    fn pair(capacity: usize) -> (Self::Tx, Self::Rx) {
+        crossbeam_channel::bounded(capacity)
+    }
+    fn send(tx: &Self::Tx, v: u64) {
+        tx.send(v).expect("open");
+    }
+    fn try_send(tx: &Self::Tx, v: u64) -> bool {
+        tx.try_send(v).is_ok()
+    }
+    fn close(tx: Self::Tx) {
+        drop(tx);
+    }
+    fn recv(rx: &Self::Rx) -> Option<u64> {
+        rx.recv().ok()
+    }
+}
+
+/// Sends `messages` values and waits for the consumer to drain them; returns the elapsed time
+/// and how many were dropped.
+fn transfer<C: Spsc>(capacity: usize, messages: u64, mode: Mode) -> (Duration, u64) {
+    let (tx, rx) = C::pair(capacity);
+    let ready = Arc::new(Barrier::new(2));
+    let consumer = {
+        let ready = Arc::clone(&ready);
+        thread::spawn(move || {
+            ready.wait();
+            let mut sum = 0u64;
+            while let Some(v) = C::recv(&rx) {
+                sum = sum.wrapping_add(v);
+            }
+            black_box(sum)
+        })
+    };
+    ready.wait();
+    let start = Instant::now();
+    let mut dropped = 0;
+    for v in 0..messages {
+        match mode {
+            Mode::Send => C::send(&tx, v),
+            Mode::TrySendDrop => dropped += u64::from(!C::try_send(&tx, v)),
+        }
+    }
+    C::close(tx);
+    consumer.join().expect("consumer");
+    (start.elapsed(), dropped)
+}
+
+fn bench_impl<C: Spsc>(c: &mut Criterion) {
+    for (mode, mode_name) in [(Mode::Send, "send"), (Mode::TrySendDrop, "try_send-drop")] {
+        let mut group = c.benchmark_group(format!("channel/spsc/{mode_name}"));
+        group.throughput(Throughput::Elements(MESSAGES));
+        for capacity in CAPACITIES {
+            group.bench_with_input(
+                BenchmarkId::new(C::NAME, capacity),
+                &capacity,
+                |b, &capacity| {
+                    b.iter_custom(|iters| {
+                        (0..iters)
+                            .map(|_| transfer::<C>(capacity, MESSAGES, mode).0)
+                            .sum()
+                    })
+                },
+            );
+        }
+        group.finish();
+    }
+}
+
+fn channels(c: &mut Criterion) {
+    bench_impl::<Pleg>(c);
+    bench_impl::<StdSync>(c);
+    bench_impl::<Crossbeam>(c);
+    // What the drop policy throws away, once per capacity (not timed).
+    for capacity in CAPACITIES {
+        let (_, dropped) = transfer::<Pleg>(capacity, MESSAGES, Mode::TrySendDrop);
+        eprintln!(
+            "channel/spsc/try_send-drop/pleg/{capacity}: delivered {} dropped {dropped} of {MESSAGES}",
+            MESSAGES - dropped
+        );
+    }
+}
+
+criterion_group! {
+    name = benches;
+    config = Criterion::default()
+        .sample_size(20)
+        .warm_up_time(Duration::from_millis(500))
+        .measurement_time(Duration::from_secs(2));
+    targets = channels
+}
+criterion_main!(benches);

@@ -1,0 +1,79 @@
+//! `check/…`: what the checks themselves cost — time to a verdict for both designs under loom
+//! at the default bound, and shuttle iterations at small and kubelet sizes. Throughput is in
+//! executions (loom) or iterations (shuttle), so criterion reports executions per second.
+
+use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
+use pleg_model::{Design, Scenario};
+use pleg_models::{check, Checker, DEFAULT_LOOM_PREEMPTION_BOUND, DEFAULT_PCT_DEPTH};
+use std::time::Duration;
+
+fn small(design: Design) -> Scenario {
+    Scenario {
+        capacity: 2,
+        events_per_relist: 3,
+        relists: 2,
+        ..Scenario::smallest(design)
+    }
+}
+
+fn kubelet(design: Design) -> Scenario {
+    Scenario {
+        capacity: 1000,
+        events_per_relist: 1001,
+        relists: 1,
+        ..Scenario::smallest(design)
+    }
+}
+
+fn checks(c: &mut Criterion) {
+    let loom = Checker::Loom {
+        preemption_bound: Some(DEFAULT_LOOM_PREEMPTION_BOUND),
+    };
+    let mut group = c.benchmark_group("check/loom");
+    for design in Design::ALL {
+        for (size, scenario) in [
+            ("smallest", Scenario::smallest(design)),
+            ("small", small(design)),
+        ] {
+            let explored = check(&scenario, &loom).explored;
+            group.throughput(Throughput::Elements(explored));
+            group.bench_function(BenchmarkId::new(design.name(), size), |b| {
+                b.iter(|| check(&scenario, &loom))
+            });
+        }
+    }
+    group.finish();
+
+    // Shuttle on the fix, which runs every iteration (the blocking design stops at the first).
+    let mut group = c.benchmark_group("check/shuttle");
+    for (size, scenario, iterations) in [
+        ("small", small(Design::DropWhenFull), 500),
+        ("kubelet", kubelet(Design::DropWhenFull), 20),
+    ] {
+        let seed = 1;
+        for checker in [
+            Checker::ShuttleRandom { iterations, seed },
+            Checker::ShuttlePct {
+                iterations,
+                depth: DEFAULT_PCT_DEPTH,
+                seed,
+            },
+        ] {
+            group.throughput(Throughput::Elements(iterations as u64));
+            group.bench_function(BenchmarkId::new(checker.name(), size), |b| {
+                b.iter(|| check(&scenario, &checker))
+            });
+        }
+    }
+    group.finish();
+}
+
+criterion_group! {
+    name = benches;
+    config = Criterion::default()
+        .sample_size(10)
+        .warm_up_time(Duration::from_millis(300))
+        .measurement_time(Duration::from_secs(2));
+    targets = checks
+}
+criterion_main!(benches);
