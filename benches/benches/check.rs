@@ -4,26 +4,9 @@
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
 use pleg_model::{Design, Scenario};
+use pleg_models::suite::{kubelet, small};
 use pleg_models::{check, Checker, DEFAULT_LOOM_PREEMPTION_BOUND, DEFAULT_PCT_DEPTH};
 use std::time::Duration;
-
-fn small(design: Design) -> Scenario {
-    Scenario {
-        capacity: 2,
-        events_per_relist: 3,
-        relists: 2,
-        ..Scenario::smallest(design)
-    }
-}
-
-fn kubelet(design: Design) -> Scenario {
-    Scenario {
-        capacity: 1000,
-        events_per_relist: 1001,
-        relists: 1,
-        ..Scenario::smallest(design)
-    }
-}
 
 fn checks(c: &mut Criterion) {
     let loom = Checker::Loom {

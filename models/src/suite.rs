@@ -72,22 +72,30 @@ pub fn expected_for(design: Design) -> Expect {
     }
 }
 
-/// Small bounds for loom and shuttle, then kubelet's real channel under PCT.
-pub fn default_claims(loom_bound: Option<usize>) -> Vec<Claim> {
-    let seed = DEFAULT_SHUTTLE_SEED;
-    let small = |design| Scenario {
+/// Room for two, three events per relist, two relists: small enough for loom at the default
+/// bound in under a second, big enough that the fix both fills the channel and discards.
+pub fn small(design: Design) -> Scenario {
+    Scenario {
         capacity: 2,
         events_per_relist: 3,
         relists: 2,
         ..Scenario::smallest(design)
-    };
-    let kubelet = |design| Scenario {
+    }
+}
+
+/// kubelet's real channel: capacity 1000, one relist of 1001 events.
+pub fn kubelet(design: Design) -> Scenario {
+    Scenario {
         capacity: PLEG_CHANNEL_CAPACITY,
         events_per_relist: PLEG_CHANNEL_CAPACITY as u32 + 1,
         relists: 1,
-        threshold: 0,
-        design,
-    };
+        ..Scenario::smallest(design)
+    }
+}
+
+/// Small bounds for loom and shuttle, then kubelet's real channel under PCT.
+pub fn default_claims(loom_bound: Option<usize>) -> Vec<Claim> {
+    let seed = DEFAULT_SHUTTLE_SEED;
     let loom = Checker::Loom {
         preemption_bound: loom_bound,
     };

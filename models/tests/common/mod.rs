@@ -2,29 +2,11 @@
 
 #![allow(dead_code)] // each test file uses its own subset
 
-use pleg_model::{Design, EventId, Scenario};
+use pleg_model::{Design, EventId};
 use pleg_models::{CircularWait, Report, Verdict};
 
-/// Room for two, three events per relist, two relists: small enough for loom at the default
-/// bound in well under a second, big enough that the fix both fills and discards.
-pub fn small(design: Design) -> Scenario {
-    Scenario {
-        capacity: 2,
-        events_per_relist: 3,
-        relists: 2,
-        ..Scenario::smallest(design)
-    }
-}
-
-/// kubelet's real channel: capacity 1000, one relist of 1001 events.
-pub fn kubelet(design: Design) -> Scenario {
-    Scenario {
-        capacity: 1000,
-        events_per_relist: 1001,
-        relists: 1,
-        ..Scenario::smallest(design)
-    }
-}
+#[allow(unused_imports)] // each test file uses its own subset
+pub use pleg_models::suite::{kubelet, small};
 
 /// Asserts the report is the circular wait of kubernetes#72482, and returns its shape.
 #[track_caller]
