@@ -27,6 +27,8 @@ pub use verdict::{CircularWait, Verdict};
 
 use pleg_model::{Execution, Scenario, Witnesses};
 use std::fmt;
+use std::sync::atomic::AtomicU64;
+use std::sync::Arc;
 use std::time::Instant;
 
 /// How a scenario is explored.
@@ -100,20 +102,28 @@ pub struct Report {
     pub counterexample_bound: Option<usize>,
 }
 
+/// A counter of executions (or iterations) that a check bumps as it goes, for a progress display.
+pub type Progress = Option<Arc<AtomicU64>>;
+
 /// Runs `scenario` under `checker`. The scenario must be valid ([`Scenario::validate`]);
 /// [`Checker::ShuttleReplay`] goes through [`replay`] instead.
 pub fn check(scenario: &Scenario, checker: &Checker) -> Report {
+    check_with_progress(scenario, checker, &None)
+}
+
+/// [`check`], counting every execution into `progress` as it starts.
+pub fn check_with_progress(scenario: &Scenario, checker: &Checker, progress: &Progress) -> Report {
     let started = Instant::now();
     let run = match *checker {
-        Checker::Loom { preemption_bound } => loom_check::run(scenario, preemption_bound),
+        Checker::Loom { preemption_bound } => loom_check::run(scenario, preemption_bound, progress),
         Checker::ShuttleRandom { iterations, seed } => {
-            shuttle_check::run_random(scenario, iterations, seed)
+            shuttle_check::run_random(scenario, iterations, seed, progress)
         }
         Checker::ShuttlePct {
             iterations,
             depth,
             seed,
-        } => shuttle_check::run_pct(scenario, iterations, depth, seed),
+        } => shuttle_check::run_pct(scenario, iterations, depth, seed, progress),
         Checker::ShuttleReplay => panic!("a replay needs its schedule: call `replay`"),
     };
     let verdict = verdict::classify(run.failure.as_deref(), &run.last_execution);

@@ -6,7 +6,7 @@
 //! deadlock unwind panics again and aborts the whole process.
 
 use crate::quiet::catch_quietly;
-use crate::Run;
+use crate::{Progress, Run};
 use pleg_model::runtime::Loom;
 use pleg_model::{Recorder, Scenario};
 use std::sync::Arc;
@@ -47,12 +47,16 @@ pub fn loom_preemption_bound() -> Result<Option<usize>, String> {
 /// Explores `scenario` within `preemption_bound`. A failure is then searched for again at
 /// bounds 0, 1, 2, … so the counterexample reported is one with the fewest preemptions (the
 /// easiest story to read); the counts reported stay those of the requested bound.
-pub(crate) fn run(scenario: &Scenario, preemption_bound: Option<usize>) -> Run {
-    let mut run = run_at(scenario, preemption_bound);
+pub(crate) fn run(
+    scenario: &Scenario,
+    preemption_bound: Option<usize>,
+    progress: &Progress,
+) -> Run {
+    let mut run = run_at(scenario, preemption_bound, progress);
     if run.failure.is_some() {
         let smaller = (0..).take_while(|b| preemption_bound.is_none_or(|max| *b < max));
         for bound in smaller {
-            let attempt = run_at(scenario, Some(bound));
+            let attempt = run_at(scenario, Some(bound), progress);
             if attempt.failure.is_some() {
                 run.failure = attempt.failure;
                 run.last_execution = attempt.last_execution;
@@ -65,8 +69,8 @@ pub(crate) fn run(scenario: &Scenario, preemption_bound: Option<usize>) -> Run {
     run
 }
 
-fn run_at(scenario: &Scenario, preemption_bound: Option<usize>) -> Run {
-    let recorder = Arc::new(Recorder::new());
+fn run_at(scenario: &Scenario, preemption_bound: Option<usize>, progress: &Progress) -> Run {
+    let recorder = Arc::new(Recorder::with_progress(progress.clone()));
     // `Builder::new` also reads loom's other LOOM_* variables; the bound is always ours.
     let mut builder = loom::model::Builder::new();
     builder.preemption_bound = preemption_bound;

@@ -6,7 +6,7 @@
 //! own schedule recorder does, and serialise it in shuttle's replay format.
 
 use crate::quiet::catch_quietly;
-use crate::Run;
+use crate::{Progress, Run};
 use pleg_model::runtime::Shuttle;
 use pleg_model::{Recorder, Scenario};
 use shuttle::scheduler::{
@@ -22,21 +22,31 @@ pub const DEFAULT_SHUTTLE_SEED: u64 = 72482;
 /// overtaken once by the clock and once by syncLoop's gate check.
 pub const DEFAULT_PCT_DEPTH: usize = 3;
 
-pub(crate) fn run_random(scenario: &Scenario, iterations: usize, seed: u64) -> Run {
-    run_with(scenario, RandomScheduler::new_from_seed(seed, iterations))
+pub(crate) fn run_random(
+    scenario: &Scenario,
+    iterations: usize,
+    seed: u64,
+    progress: &Progress,
+) -> Run {
+    let scheduler = RandomScheduler::new_from_seed(seed, iterations);
+    run_with(scenario, scheduler, progress)
 }
 
-pub(crate) fn run_pct(scenario: &Scenario, iterations: usize, depth: usize, seed: u64) -> Run {
-    run_with(
-        scenario,
-        PctScheduler::new_from_seed(seed, depth, iterations),
-    )
+pub(crate) fn run_pct(
+    scenario: &Scenario,
+    iterations: usize,
+    depth: usize,
+    seed: u64,
+    progress: &Progress,
+) -> Run {
+    let scheduler = PctScheduler::new_from_seed(seed, depth, iterations);
+    run_with(scenario, scheduler, progress)
 }
 
 pub(crate) fn replay(scenario: &Scenario, schedule: &str) -> Result<Run, String> {
     let decoded = serialization::deserialize_schedule(schedule)
         .ok_or_else(|| "malformed schedule: not a shuttle schedule string".to_owned())?;
-    let run = run_with(scenario, ReplayScheduler::new_from_schedule(decoded));
+    let run = run_with(scenario, ReplayScheduler::new_from_schedule(decoded), &None);
     match run.failure.as_deref() {
         Some(m) if m.contains("schedule ended early") || m.contains("scheduled task") => Err(
             format!("the schedule does not fit this scenario (it was recorded for another): {m}"),
@@ -45,8 +55,8 @@ pub(crate) fn replay(scenario: &Scenario, schedule: &str) -> Result<Run, String>
     }
 }
 
-fn run_with(scenario: &Scenario, scheduler: impl Scheduler + 'static) -> Run {
-    let recorder = Arc::new(Recorder::new());
+fn run_with(scenario: &Scenario, scheduler: impl Scheduler + 'static, progress: &Progress) -> Run {
+    let recorder = Arc::new(Recorder::with_progress(progress.clone()));
     let recording = Recording::new(scheduler);
     let schedule = Arc::clone(&recording.schedule);
     let mut config = shuttle::Config::new();

@@ -11,7 +11,7 @@
 
 use std::fmt;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Mutex, MutexGuard};
+use std::sync::{Arc, Mutex, MutexGuard};
 
 /// A logical clock reading: the model's unit of time (kubelet's relistThreshold is 3 min).
 pub type Tick = u32;
@@ -100,6 +100,8 @@ pub struct Recorder {
     channel_full: AtomicU64,
     discards: AtomicU64,
     gate_closed: AtomicU64,
+    /// Also bumped once per execution, for a progress display outside the check.
+    progress: Option<Arc<AtomicU64>>,
 }
 
 /// The record of the execution in progress (or the last one, after a checker's panic).
@@ -121,9 +123,21 @@ impl Recorder {
         Self::default()
     }
 
+    /// A recorder that also counts executions into `progress`, which someone else may read
+    /// while the check runs.
+    pub fn with_progress(progress: Option<Arc<AtomicU64>>) -> Self {
+        Self {
+            progress,
+            ..Self::default()
+        }
+    }
+
     /// Starts recording a fresh execution; called at the top of every model run.
     pub fn begin(&self, capacity: usize, threshold: Tick) {
         self.executions.fetch_add(1, Ordering::Relaxed);
+        if let Some(progress) = &self.progress {
+            progress.fetch_add(1, Ordering::Relaxed);
+        }
         let mut current = self.lock();
         let mut steps = std::mem::take(&mut current.steps);
         steps.clear();

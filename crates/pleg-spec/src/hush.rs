@@ -37,6 +37,14 @@ impl Hush {
     }
 }
 
+impl Hush {
+    /// A fresh handle on the real stderr (the terminal, say), usable while stderr is hushed.
+    pub fn real_stderr(&self) -> Option<File> {
+        let saved = self.saved.as_ref()?;
+        saved.try_clone().ok().map(File::from)
+    }
+}
+
 impl Drop for Hush {
     fn drop(&mut self) {
         if let Some(saved) = &self.saved {

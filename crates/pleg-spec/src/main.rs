@@ -6,6 +6,7 @@
 //! claim is refuted, 2 on bad input — always with one line on stderr, never a panic.
 
 mod hush;
+mod progress;
 mod render;
 mod svg;
 
@@ -13,10 +14,14 @@ use clap::{Parser, Subcommand, ValueEnum};
 use pleg_model::{Design, Scenario};
 use pleg_models::suite::{self, Claim, Expect};
 use pleg_models::{
-    check, loom_preemption_bound, replay, Checker, Report, DEFAULT_PCT_DEPTH, DEFAULT_SHUTTLE_SEED,
+    check, check_with_progress, loom_preemption_bound, replay, Checker, Report, DEFAULT_PCT_DEPTH,
+    DEFAULT_SHUTTLE_SEED,
 };
+use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::sync::atomic::AtomicU64;
+use std::sync::Arc;
 
 #[derive(Parser, Debug)]
 #[command(
@@ -214,11 +219,16 @@ fn run_check(args: &CheckArgs) -> Result<ExitCode, String> {
             return Err("--design and --checker go together (or give neither for the suite)".into())
         }
     };
+    let show_progress = !args.output.json && std::io::stderr().is_terminal();
     let reports: Vec<Report> = claims
         .iter()
         .map(|claim| {
-            let _hush = hush::Hush::stderr();
-            check(&claim.scenario, &claim.checker)
+            let hush = hush::Hush::stderr();
+            let counter = Arc::new(AtomicU64::new(0));
+            let what = format!("{} under {}", claim.scenario.design, claim.checker);
+            let terminal = show_progress.then(|| hush.real_stderr()).flatten();
+            let _display = progress::Display::start(what, Arc::clone(&counter), terminal);
+            check_with_progress(&claim.scenario, &claim.checker, &Some(counter))
         })
         .collect();
     let judged: Vec<_> = claims
