@@ -37,11 +37,7 @@ impl Display {
         let painter = thread::spawn(move || {
             let started = Instant::now();
             let bar = ProgressBar::hidden();
-            loop {
-                match stopped.recv_timeout(REFRESH) {
-                    Err(RecvTimeoutError::Timeout) => {}
-                    _ => break,
-                }
+            while let Err(RecvTimeoutError::Timeout) = stopped.recv_timeout(REFRESH) {
                 if started.elapsed() < QUIET_FOR {
                     continue;
                 }
