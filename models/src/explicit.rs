@@ -3,34 +3,46 @@
 //! both agree on is not an artefact of either implementation.
 //!
 //! Each transition is one atomic step of one actor, at the granularity of kubelet's own
-//! statements: relist starts (updateRelistTime), relist sends one event, the clock ticks,
-//! syncLoop passes the gate, syncLoop receives one event. A state with no enabled transition
-//! that is not the clean end is a stall.
+//! statements: relist starts (updateRelistTime); relist handles one changed pod (cache, record,
+//! send); the clock ticks; syncLoop passes the gate; syncLoop receives one event and syncs that
+//! pod from the cache. A state with no enabled transition that is not the clean end is a stall;
+//! at a clean end the quiet next relist and the resync run, and every pod must have converged.
 
-use pleg_model::{Design, Scenario, Tick};
+use pleg_model::{Scenario, Tick};
 use std::collections::{HashSet, VecDeque};
 
-/// What the explicit search found.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// What the explicit search found reachable.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct Exploration {
     /// Distinct states reached.
     pub states: usize,
-    /// A stall of the circular-wait shape is reachable.
+    /// The circular wait: relist blocked on a full channel, syncLoop gated by a stale PLEG.
     pub circular_wait: bool,
-    /// A stall of any other shape is reachable.
+    /// Evented PLEG's stall: syncLoop gated because the channel is full.
+    pub gated_stall: bool,
+    /// A stall of any other shape.
     pub other_stall: bool,
-    /// Non-vacuity: reachable states with a full channel, after a discard, with the gate closed.
+    /// A clean end at which some pod did not converge.
+    pub lost_update: bool,
+    /// Non-vacuity: states with a full channel, after a discard, with the gate closed.
     pub channel_full: bool,
     pub discard: bool,
     pub gate_closed: bool,
+}
+
+impl Exploration {
+    /// No failure of any kind is reachable.
+    pub fn holds(&self) -> bool {
+        !(self.circular_wait || self.gated_stall || self.other_stall || self.lost_update)
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 enum RelistPc {
     /// About to start relist `r` (1-based).
     Start(u32),
-    /// In relist `r`, about to send event `k` (1-based).
-    Send(u32, u32),
+    /// In relist `r`, about to handle pod `p` (if it changed).
+    Pod(u32, u32),
     /// All relists ran; the channel is closed.
     Done,
 }
@@ -42,51 +54,57 @@ enum SyncLoopPc {
     Exited,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 struct State {
     relist: RelistPc,
     sync_loop: SyncLoopPc,
-    len: usize,
+    /// The pods whose events are in the channel, oldest first.
+    channel: Vec<u32>,
     now: Tick,
     relist_time: Option<Tick>,
+    records: Vec<u32>,
+    cache: Vec<u32>,
+    synced: Vec<u32>,
     discarded: bool,
 }
 
 /// Explores every reachable state of `scenario`.
 pub fn explore(scenario: &Scenario) -> Exploration {
     let s = *scenario;
+    let pods = s.pods() as usize;
     let start = State {
         relist: RelistPc::Start(1),
         sync_loop: SyncLoopPc::Gate,
-        len: 0,
+        channel: Vec::new(),
         now: 0,
         relist_time: None,
+        records: vec![0; pods],
+        cache: vec![0; pods],
+        synced: vec![0; pods],
         discarded: false,
     };
-    let mut seen = HashSet::from([start]);
+    let mut seen = HashSet::from([start.clone()]);
     let mut frontier = VecDeque::from([start]);
-    let mut found = Exploration {
-        states: 0,
-        circular_wait: false,
-        other_stall: false,
-        channel_full: false,
-        discard: false,
-        gate_closed: false,
-    };
+    let mut found = Exploration::default();
     while let Some(state) = frontier.pop_front() {
-        found.channel_full |= state.len == s.capacity;
+        let capacity = s.channel_capacity();
+        found.channel_full |= state.channel.len() == capacity;
         found.discard |= state.discarded;
         found.gate_closed |= state.sync_loop == SyncLoopPc::Gate && !healthy(&s, &state);
         let next = successors(&s, &state);
-        if next.is_empty() && !is_clean_end(&s, &state) {
-            if is_circular_wait(&s, &state) {
+        if next.is_empty() {
+            if is_clean_end(&s, &state) {
+                found.lost_update |= !converges(&s, &state);
+            } else if is_circular_wait(&s, &state) {
                 found.circular_wait = true;
+            } else if is_gated_stall(&s, &state) {
+                found.gated_stall = true;
             } else {
                 found.other_stall = true;
             }
         }
         for n in next {
-            if seen.insert(n) {
+            if seen.insert(n.clone()) {
                 frontier.push_back(n);
             }
         }
@@ -95,7 +113,14 @@ pub fn explore(scenario: &Scenario) -> Exploration {
     found
 }
 
+fn full(s: &Scenario, st: &State) -> bool {
+    st.channel.len() == s.channel_capacity()
+}
+
 fn healthy(s: &Scenario, st: &State) -> bool {
+    if s.design.full_channel_is_unhealthy() && full(s, st) {
+        return false;
+    }
     st.relist == RelistPc::Done || st.relist_time.is_some_and(|t| st.now - t <= s.threshold)
 }
 
@@ -104,84 +129,94 @@ fn is_clean_end(s: &Scenario, st: &State) -> bool {
 }
 
 fn is_circular_wait(s: &Scenario, st: &State) -> bool {
-    matches!(st.relist, RelistPc::Send(..))
-        && st.len == s.capacity
+    matches!(st.relist, RelistPc::Pod(..))
+        && full(s, st)
         && st.sync_loop == SyncLoopPc::Gate
-        && !healthy(s, st)
+        && st.relist_time.is_some_and(|t| st.now - t > s.threshold)
 }
 
-/// The relist position after the current event or relist.
-fn after_event(s: &Scenario, r: u32, k: u32) -> RelistPc {
-    if k < s.events_per_relist {
-        RelistPc::Send(r, k + 1)
-    } else {
-        after_relist(s, r)
-    }
+fn is_gated_stall(s: &Scenario, st: &State) -> bool {
+    s.design.full_channel_is_unhealthy() && full(s, st) && st.sync_loop == SyncLoopPc::Gate
 }
 
-fn after_relist(s: &Scenario, r: u32) -> RelistPc {
-    if r < s.relists {
-        RelistPc::Start(r + 1)
-    } else {
-        RelistPc::Done
+/// The quiet next relist, then the resync if the scenario has one: has every pod converged?
+fn converges(s: &Scenario, st: &State) -> bool {
+    let latest = s.changes();
+    (0..s.pods() as usize).all(|p| {
+        let mut synced = st.synced[p];
+        if st.records[p] != latest {
+            synced = st.cache[p];
+        }
+        if s.resync {
+            synced = st.cache[p];
+        }
+        synced == latest
+    })
+}
+
+/// The first pod at or after `from` in relist `r` that changed, or the end of the relist.
+fn next_pod(s: &Scenario, st: &State, r: u32, from: u32) -> RelistPc {
+    let version = s.version_at(r);
+    match (from..s.pods()).find(|&p| st.records[p as usize] != version) {
+        Some(p) => RelistPc::Pod(r, p),
+        None if r < s.relists => RelistPc::Start(r + 1),
+        None => RelistPc::Done,
     }
 }
 
 fn successors(s: &Scenario, st: &State) -> Vec<State> {
     let mut out = Vec::with_capacity(3);
-    // relist
     match st.relist {
         RelistPc::Start(r) => {
-            let relist = if s.events_per_relist > 0 {
-                RelistPc::Send(r, 1)
-            } else {
-                after_relist(s, r)
-            };
-            out.push(State {
-                relist,
-                relist_time: Some(st.now),
-                ..*st
-            });
+            let mut n = st.clone();
+            n.relist_time = Some(st.now);
+            n.relist = next_pod(s, &n, r, 0);
+            out.push(n);
         }
-        RelistPc::Send(r, k) => {
-            if st.len < s.capacity {
-                out.push(State {
-                    relist: after_event(s, r, k),
-                    len: st.len + 1,
-                    ..*st
-                });
-            } else if s.design == Design::DropWhenFull {
-                out.push(State {
-                    relist: after_event(s, r, k),
-                    discarded: true,
-                    ..*st
-                });
+        RelistPc::Pod(r, p) => {
+            let version = s.version_at(r);
+            let pi = p as usize;
+            let room = !full(s, st);
+            if room || !s.design.blocking_send() {
+                let mut n = st.clone();
+                n.cache[pi] = version;
+                if room {
+                    n.channel.push(p);
+                } else {
+                    n.discarded = true;
+                }
+                if room || !s.design.records_after_delivery() {
+                    n.records[pi] = version;
+                }
+                n.relist = next_pod(s, &n, r, p + 1);
+                out.push(n);
             } // Blocking and full: relist waits.
         }
         RelistPc::Done => {}
     }
-    // clock
     if st.now < s.clock_ticks() {
-        out.push(State {
-            now: st.now + 1,
-            ..*st
-        });
+        let mut n = st.clone();
+        n.now += 1;
+        out.push(n);
     }
-    // syncLoop
     match st.sync_loop {
-        SyncLoopPc::Gate if healthy(s, st) => out.push(State {
-            sync_loop: SyncLoopPc::Receive,
-            ..*st
-        }),
-        SyncLoopPc::Receive if st.len > 0 => out.push(State {
-            sync_loop: SyncLoopPc::Gate,
-            len: st.len - 1,
-            ..*st
-        }),
-        SyncLoopPc::Receive if st.relist == RelistPc::Done => out.push(State {
-            sync_loop: SyncLoopPc::Exited,
-            ..*st
-        }),
+        SyncLoopPc::Gate if !s.design.gated() || healthy(s, st) => {
+            let mut n = st.clone();
+            n.sync_loop = SyncLoopPc::Receive;
+            out.push(n);
+        }
+        SyncLoopPc::Receive if !st.channel.is_empty() => {
+            let mut n = st.clone();
+            let p = n.channel.remove(0) as usize;
+            n.synced[p] = n.cache[p];
+            n.sync_loop = SyncLoopPc::Gate;
+            out.push(n);
+        }
+        SyncLoopPc::Receive if st.relist == RelistPc::Done => {
+            let mut n = st.clone();
+            n.sync_loop = SyncLoopPc::Exited;
+            out.push(n);
+        }
         _ => {}
     }
     out
@@ -190,14 +225,26 @@ fn successors(s: &Scenario, st: &State) -> Vec<State> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use pleg_model::Design;
 
     #[test]
     fn smallest_blocking_scenario_stalls_and_the_fix_does_not() {
         let blocking = explore(&Scenario::smallest(Design::Blocking));
-        assert!(blocking.circular_wait && !blocking.other_stall);
+        assert!(blocking.circular_wait && !blocking.other_stall && !blocking.lost_update);
         let fix = explore(&Scenario::smallest(Design::DropWhenFull));
-        assert!(!fix.circular_wait && !fix.other_stall);
+        assert!(fix.holds());
         assert!(fix.channel_full && fix.discard && fix.gate_closed);
+    }
+
+    #[test]
+    fn the_fix_without_resync_loses_an_update_and_record_after_send_does_not() {
+        let no_resync = |design| Scenario {
+            resync: false,
+            ..Scenario::smallest(design)
+        };
+        assert!(explore(&no_resync(Design::DropWhenFull)).lost_update);
+        let record_after_send = explore(&no_resync(Design::RecordAfterSend));
+        assert!(record_after_send.holds() && record_after_send.discard);
     }
 
     #[test]
@@ -208,6 +255,6 @@ mod tests {
             relists: 2,
             ..Scenario::smallest(Design::Blocking)
         };
-        assert!(!explore(&s).circular_wait);
+        assert!(explore(&s).holds());
     }
 }

@@ -9,10 +9,12 @@
 //!
 //! - [`check`] runs one scenario under one [`Checker`].
 //! - [`suite`] is the default set of claims `pleg-spec check` confirms.
+//! - [`designs`] explores the whole design space for `pleg-spec designs`.
 //! - [`story`] tells a counterexample in kubelet's words.
 //! - [`explicit`] is an independent explicit-state model of the same system, used to
 //!   cross-check the verdicts over small grids.
 
+pub mod designs;
 pub mod explicit;
 mod loom_check;
 mod quiet;
@@ -22,8 +24,8 @@ pub mod suite;
 mod verdict;
 
 pub use loom_check::{loom_preemption_bound, DEFAULT_LOOM_PREEMPTION_BOUND};
-pub use shuttle_check::{DEFAULT_PCT_DEPTH, DEFAULT_SHUTTLE_SEED};
-pub use verdict::{CircularWait, Verdict};
+pub use shuttle_check::{retry_step_bound, DEFAULT_PCT_DEPTH, DEFAULT_SHUTTLE_SEED};
+pub use verdict::{CircularWait, GatedStall, LostUpdate, Verdict};
 
 use pleg_model::{Execution, Scenario, Witnesses};
 use std::fmt;

@@ -8,12 +8,20 @@
 use crate::quiet::catch_quietly;
 use crate::{Progress, Run};
 use pleg_model::runtime::Shuttle;
-use pleg_model::{Recorder, Scenario};
+use pleg_model::{Gate, Recorder, Scenario};
 use shuttle::scheduler::{
     PctScheduler, RandomScheduler, ReplayScheduler, Schedule, Scheduler, Task, TaskId,
 };
 use shuttle_engine::scheduler::serialization;
 use std::sync::{Arc, Mutex};
+
+/// The step bound of an execution with kubelet's retry gate ([`Gate::Retry`]): a stalled
+/// syncLoop retries forever, so "exceeded the bound" is how the livelock shows. A clean run
+/// needs a few dozen steps per event; the bound leaves a wide margin.
+pub fn retry_step_bound(scenario: &Scenario) -> usize {
+    let events = scenario.total_events() as usize;
+    20_000 + 100 * events
+}
 
 /// The seed of every shuttle check unless the caller names one: CI results must not vary.
 pub const DEFAULT_SHUTTLE_SEED: u64 = 72482;
@@ -61,6 +69,9 @@ fn run_with(scenario: &Scenario, scheduler: impl Scheduler + 'static, progress: 
     let schedule = Arc::clone(&recording.schedule);
     let mut config = shuttle::Config::new();
     config.failure_persistence = shuttle::FailurePersistence::None;
+    if scenario.gate == Gate::Retry {
+        config.max_steps = shuttle::MaxSteps::FailAfter(retry_step_bound(scenario));
+    }
     let runner = shuttle::Runner::new(recording, config);
     let (model_recorder, model_scenario) = (Arc::clone(&recorder), *scenario);
     let failure = catch_quietly(move || {

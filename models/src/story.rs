@@ -6,7 +6,7 @@
 //! its statements (`updateRelistTime`, `g.eventChannel <- events[i]`).
 
 use crate::Verdict;
-use pleg_model::{Action, Actor, Execution, Step};
+use pleg_model::{Action, Actor, Execution, Step, Unhealthy};
 
 /// One narrated step: who did it and what it was, in kubelet's words.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -23,11 +23,14 @@ relist, which it cannot do while it waits. Nobody will ever consume the channel.
 /// Every step of the execution, in order.
 pub fn narrate(execution: &Execution) -> Vec<Line> {
     let mut unhealthy = false;
+    let mut relisting_done = false;
     execution
         .steps
         .iter()
         .map(|step| {
-            let stale = is_stale(execution, step);
+            // A relist loop that has finished counts as healthy (the bounded run's convention).
+            relisting_done |= step.action == Action::RelistsFinished;
+            let stale = !relisting_done && is_stale(execution, step);
             let became_unhealthy = stale && !unhealthy;
             unhealthy = stale;
             Line {
@@ -43,6 +46,33 @@ pub fn conclusion(verdict: &Verdict) -> Option<String> {
     match verdict {
         Verdict::Holds => None,
         Verdict::CircularWait(_) => Some(CYCLE.to_owned()),
+        Verdict::Livelock(_) => Some(format!(
+            "Livelock: {CYCLE} syncLoop is not blocked — it retries — but no retry can succeed."
+        )),
+        Verdict::GatedStall(stall) => {
+            Some(format!(
+            "Stall with no blocked sender: the eventChannel is full, so PLEG reports unhealthy \
+             (\"the channel is full\"), so syncLoop skips the iteration that is the channel's \
+             only reader; the channel stays full and PLEG stays unhealthy. relist {} keeps \
+             running and discards everything.",
+            if stall.relist_blocked { "is blocked, but" } else { "is not blocked:" }
+        ))
+        }
+        Verdict::LostUpdate(lost) => Some(format!(
+            "Lost update: {} podRecords.update had already recorded the new version before the \
+             send, so no later relist found a change to re-send, and nothing else syncs the pod \
+             (no periodic resync). Pod {} stays at version {} while the runtime is at {}.",
+            match lost.discarded {
+                Some(e) => format!(
+                    "pod {}'s event of relist #{} was discarded on a full channel;",
+                    e.pod, e.relist
+                ),
+                None => format!("pod {}'s last change never reached syncLoop;", lost.pod),
+            },
+            lost.pod,
+            lost.synced,
+            lost.latest
+        )),
         Verdict::OtherDeadlock(m) => Some(format!("Stalled in another shape: {m}")),
         Verdict::Failed(m) => Some(format!("The execution failed: {m}")),
     }
@@ -78,19 +108,20 @@ fn describe(execution: &Execution, step: &Step, became_unhealthy: bool) -> Strin
             "relist #{relist} starts: updateRelistTime({}) — PLEG last seen active now",
             step.now
         ),
-        Action::Sent { event, of } => format!(
-            "g.eventChannel <- event {} of {of} (relist #{}): eventChannel {len}/{cap}",
-            event.index, event.relist
+        Action::Sent { event, index, of } => format!(
+            "pod cache and podRecords updated for pod {}; g.eventChannel <- event {index} of \
+             {of} (pod {}, relist #{}): eventChannel {len}/{cap}",
+            event.pod, event.pod, event.relist
         ),
-        Action::BlockedInSend { event, of } => format!(
-            "g.eventChannel <- event {} of {of} (relist #{}) blocks: eventChannel is full \
-             ({len}/{cap})",
-            event.index, event.relist
+        Action::BlockedInSend { event, index, of } => format!(
+            "pod cache and podRecords updated for pod {}; g.eventChannel <- event {index} of \
+             {of} (pod {}, relist #{}) blocks: eventChannel is full ({len}/{cap})",
+            event.pod, event.pod, event.relist
         ),
-        Action::Discarded { event, of } => format!(
-            "event channel is full, discard this relist() cycle event ({} of {of}, relist #{}); \
-             kubelet_pleg_discard_events +1",
-            event.index, event.relist
+        Action::Discarded { event, index, of } => format!(
+            "pod cache and podRecords updated for pod {} (version {}); event channel is full, \
+             discard this relist() cycle event ({index} of {of}); kubelet_pleg_discard_events +1",
+            event.pod, event.version
         ),
         Action::RelistsFinished => {
             "relist has run all its relists (end of the bounded run); eventChannel closed"
@@ -108,22 +139,45 @@ fn describe(execution: &Execution, step: &Step, became_unhealthy: bool) -> Strin
             }
             text
         }
-        Action::SkippedUnhealthy => match step.relist_time {
-            Some(t) => format!(
-                "skipping pod synchronization - [PLEG is not healthy: pleg was last seen active \
-                 {} ticks ago; threshold is {} ticks]",
-                step.now - t,
-                execution.threshold
-            ),
-            None => "skipping pod synchronization - [PLEG is not healthy: pleg has yet to be \
-                     successful]"
-                .to_owned(),
-        },
+        Action::SkippedUnhealthy { why } => format!(
+            "skipping pod synchronization - [PLEG is not healthy: {}]",
+            match why {
+                Unhealthy::Stale { ago } => format!(
+                    "pleg was last seen active {ago} ticks ago; threshold is {} ticks",
+                    execution.threshold
+                ),
+                Unhealthy::NeverRelisted => "pleg has yet to be successful".to_owned(),
+                Unhealthy::ChannelFull => "the channel is full".to_owned(),
+            }
+        ),
         Action::Received { event } => format!(
-            "syncLoopIteration receives event {} (relist #{}) from plegCh: eventChannel \
-             {len}/{cap}",
-            event.index, event.relist
+            "syncLoopIteration receives pod {}'s event (relist #{}) and syncs pod {} from the \
+             pod cache: eventChannel {len}/{cap}",
+            event.pod, event.relist, event.pod
         ),
         Action::Exited => "eventChannel closed and drained; syncLoop returns".to_owned(),
+        Action::QuietRelist { relist } => format!(
+            "after the run, in a quiet system: relist #{relist} compares podRecords with the \
+             runtime"
+        ),
+        Action::Regenerated { pod, version } => format!(
+            "pod {pod} changed since its record: its event is generated again and delivered \
+             (version {version})"
+        ),
+        Action::NoChange { pod, record } => format!(
+            "pod {pod}: no change — podRecords already holds version {record}, so no event is \
+             generated"
+        ),
+        Action::Resynced { pod, version } => {
+            format!("periodic resync: pod {pod} synced from the pod cache (version {version})")
+        }
+        Action::LostUpdate {
+            pod,
+            synced,
+            latest,
+        } => format!(
+            "end of run: pod {pod} is synced at version {synced}, the runtime is at version \
+             {latest}"
+        ),
     }
 }

@@ -15,7 +15,7 @@ fn drop_when_full_runs_to_completion_on_threads() {
         events_per_relist: 1_000,
         relists: 5,
         threshold: 3,
-        design: Design::DropWhenFull,
+        ..Scenario::smallest(Design::DropWhenFull)
     };
     let recorder = Arc::new(Recorder::new());
     for _ in 0..20 {
@@ -31,8 +31,7 @@ fn blocking_with_room_for_every_event_runs_to_completion_on_threads() {
         capacity: 100,
         events_per_relist: 50,
         relists: 2,
-        threshold: 0,
-        design: Design::Blocking,
+        ..Scenario::smallest(Design::Blocking)
     };
     let recorder = Arc::new(Recorder::new());
     let outcome = run::<Std>(&scenario, &recorder);

@@ -3,7 +3,9 @@
 //!
 //! - [`runtime`]: the only module that names std, loom or shuttle primitives.
 //! - [`channel`]: kubelet's eventChannel, a bounded channel with Go's semantics.
-//! - [`pleg`]: relist, the health gate, syncLoop and the clock; [`pleg::run`] is one execution.
+//! - [`scenario`]: the design space and the bounds one check explores.
+//! - [`pleg`]: relist, the health gate, syncLoop, the pod cache and the clock; [`pleg::run`]
+//!   is one execution.
 //! - [`trace`]: what an execution did, recorded without adding interleavings.
 //! - [`kubelet`]: the real constants, with the facts the model relies on checked at compile time.
 
@@ -11,7 +13,9 @@ pub mod channel;
 pub mod kubelet;
 pub mod pleg;
 pub mod runtime;
+pub mod scenario;
 pub mod trace;
 
-pub use pleg::{run, Design, Outcome, Scenario, ScenarioError};
-pub use trace::{Action, Actor, EventId, Execution, Recorder, Step, Tick, Witnesses};
+pub use pleg::{run, Outcome};
+pub use scenario::{Design, Gate, Scenario, ScenarioError, BIG_CAPACITY_FACTOR};
+pub use trace::{Action, Actor, EventId, Execution, Recorder, Step, Tick, Unhealthy, Witnesses};

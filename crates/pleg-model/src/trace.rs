@@ -37,12 +37,24 @@ impl Actor {
     }
 }
 
-/// One pod lifecycle event: the `index`-th (from 1) of the events relist number `relist`
-/// (from 1) generated.
+/// One pod lifecycle event: relist number `relist` (from 1) saw pod `pod` (from 0) change to
+/// `version`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct EventId {
     pub relist: u32,
-    pub index: u32,
+    pub pod: u32,
+    pub version: u32,
+}
+
+/// Why PLEG reported unhealthy.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Unhealthy {
+    /// No relist has started yet ("pleg has yet to be successful").
+    NeverRelisted,
+    /// The last relist started `ago` ticks ago, more than relistThreshold.
+    Stale { ago: Tick },
+    /// Evented PLEG's rule: the event channel is full.
+    ChannelFull,
 }
 
 /// What an actor did.
@@ -50,22 +62,34 @@ pub struct EventId {
 pub enum Action {
     /// relist listed the pods and ran `updateRelistTime(timestamp)`.
     RelistStarted { relist: u32 },
-    /// `eventChannel <- event` succeeded.
-    Sent { event: EventId, of: u32 },
+    /// `eventChannel <- event` succeeded; the event is the `index`-th (from 1) of `of` this
+    /// relist sends (the pod cache and podRecords were updated just before).
+    Sent { event: EventId, index: u32, of: u32 },
     /// The channel was full and the blocking send started to wait.
-    BlockedInSend { event: EventId, of: u32 },
+    BlockedInSend { event: EventId, index: u32, of: u32 },
     /// The channel was full and the select/default send dropped the event.
-    Discarded { event: EventId, of: u32 },
+    Discarded { event: EventId, index: u32, of: u32 },
     /// relist has run all its relists (a bounded-run convention: kubelet never stops).
     RelistsFinished,
     /// The clock advanced by one tick.
     Ticked,
     /// syncLoop found PLEG unhealthy and skipped its iteration (kubelet sleeps and retries).
-    SkippedUnhealthy,
-    /// syncLoopIteration took an event off the channel.
+    SkippedUnhealthy { why: Unhealthy },
+    /// syncLoopIteration took an event off the channel and synced its pod from the cache.
     Received { event: EventId },
     /// syncLoop found the channel closed and drained, and returned.
     Exited,
+    /// After the run, in a quiet system: the next relist.
+    QuietRelist { relist: u32 },
+    /// The quiet relist found the pod changed since its record, and re-sent its event.
+    Regenerated { pod: u32, version: u32 },
+    /// The quiet relist found no change for an out-of-sync pod: its record already says
+    /// `record`, so no event is generated.
+    NoChange { pod: u32, record: u32 },
+    /// The periodic resync synced a pod from the pod cache.
+    Resynced { pod: u32, version: u32 },
+    /// At the end a pod's synced version is not the runtime's latest.
+    LostUpdate { pod: u32, synced: u32, latest: u32 },
 }
 
 /// One recorded step, with the state it left behind.
@@ -166,7 +190,7 @@ impl Recorder {
         let full = e.channel_len == e.capacity
             && matches!(action, Action::Sent { .. } | Action::BlockedInSend { .. });
         let discard = matches!(action, Action::Discarded { .. });
-        let gate = matches!(action, Action::SkippedUnhealthy);
+        let gate = matches!(action, Action::SkippedUnhealthy { .. });
         first_time(&mut e.saw_full, full, &self.channel_full);
         first_time(&mut e.saw_discard, discard, &self.discards);
         first_time(&mut e.saw_gate_closed, gate, &self.gate_closed);
@@ -233,6 +257,6 @@ impl Execution {
 
 impl fmt::Display for EventId {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "relist {} event {}", self.relist, self.index)
+        write!(f, "pod {}'s event of relist #{}", self.pod, self.relist)
     }
 }

@@ -11,7 +11,7 @@ mod render;
 mod svg;
 
 use clap::{Parser, Subcommand, ValueEnum};
-use pleg_model::{Design, Scenario};
+use pleg_model::{Design, Gate, Scenario};
 use pleg_models::suite::{self, Claim, Expect};
 use pleg_models::{
     check, check_with_progress, loom_preemption_bound, replay, Checker, Report, DEFAULT_PCT_DEPTH,
@@ -42,6 +42,22 @@ enum Command {
     Replay(ReplayArgs),
     /// How loom's state space grows: executions and seconds for the fix over a grid of bounds.
     Scale(ScaleArgs),
+    /// The design space: every design x {circular wait, other stall, lost update, discards,
+    /// converges}, each cell from an exploration.
+    Designs(DesignsArgs),
+}
+
+#[derive(clap::Args, Debug)]
+struct DesignsArgs {
+    /// loom's preemption bound, or `none` [default: LOOM_MAX_PREEMPTIONS, else 3].
+    #[arg(long, value_parser = parse_bound)]
+    preemption_bound: Option<Bound>,
+    /// Iterations of the shuttle PCT cross-check per cell.
+    #[arg(long, default_value_t = 500, value_parser = clap::value_parser!(u64).range(1..))]
+    iterations: u64,
+    /// Print JSON on stdout instead of the table.
+    #[arg(long)]
+    json: bool,
 }
 
 #[derive(clap::Args, Debug)]
@@ -69,21 +85,38 @@ struct ScaleArgs {
 /// The model's bounds, shared by `check` and `replay`.
 #[derive(clap::Args, Debug)]
 struct ScenarioArgs {
-    /// The send policy: blocking (kubelet 1.12) or drop-when-full (1.14, PR #72709).
+    /// The design: blocking (kubelet 1.12), drop-when-full (1.14, PR #72709),
+    /// blocking-big-capacity, record-after-send, ungated-drain or evented-health.
     #[arg(long, value_parser = parse_design)]
     design: Option<Design>,
     /// The eventChannel's capacity (kubelet: 1000).
     #[arg(long, default_value_t = 1, value_parser = parse_capacity)]
     capacity: usize,
-    /// Events per relist.
-    #[arg(long, default_value_t = 2)]
+    /// Pods; each changes once per relist, so this is the number of events per relist.
+    #[arg(long, visible_alias = "pods", default_value_t = 2)]
     events: u32,
     /// Number of relists.
     #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..))]
     relists: u32,
+    /// State changes per pod (once per relist for the first N relists) [default: every relist].
+    #[arg(long)]
+    changes: Option<u32>,
     /// relistThreshold in clock ticks; the clock ticks threshold+1 times.
     #[arg(long, default_value_t = 0)]
     threshold: u32,
+    /// Leave out kubelet's periodic resync of every pod from the pod cache.
+    #[arg(long)]
+    no_resync: bool,
+    /// syncLoop's gate: `wait` (the abstraction every checker runs) or `retry` (kubelet's own
+    /// sleep-and-retry loop; shuttle only, with a step bound).
+    #[arg(long, value_enum, default_value_t = GateName::Wait)]
+    gate: GateName,
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug)]
+enum GateName {
+    Wait,
+    Retry,
 }
 
 #[derive(clap::Args, Debug)]
@@ -143,6 +176,9 @@ enum CheckerName {
 #[derive(ValueEnum, Clone, Copy, Debug)]
 enum ExpectName {
     Deadlock,
+    Livelock,
+    GatedStall,
+    LostUpdate,
     Holds,
 }
 
@@ -189,6 +225,7 @@ fn main() -> ExitCode {
         Some(Command::Check(args)) => run_check(&args),
         Some(Command::Replay(args)) => run_replay(&args),
         Some(Command::Scale(args)) => run_scale(&args),
+        Some(Command::Designs(args)) => run_designs(&args),
         None => Err("no command given (try `check` or `--help`)".to_owned()),
     };
     match result {
@@ -257,7 +294,7 @@ fn run_replay(args: &ReplayArgs) -> Result<ExitCode, String> {
     let claim = Claim {
         scenario,
         checker: Checker::ShuttleReplay,
-        expect: suite::expected_for(design),
+        expect: suite::expected(&scenario),
     };
     let judgement = claim.expect.judge(&report);
     emit(&[(&claim, &report, judgement)], &args.output)?;
@@ -271,11 +308,11 @@ fn run_scale(args: &ScaleArgs) -> Result<ExitCode, String> {
             for &relists in &args.relists {
                 for &bound in &args.bounds {
                     let scenario = Scenario {
-                        design: Design::DropWhenFull,
                         capacity,
                         events_per_relist,
                         relists,
                         threshold: args.threshold,
+                        ..Scenario::smallest(Design::DropWhenFull)
                     };
                     let checker = Checker::Loom {
                         preemption_bound: Some(bound),
@@ -312,13 +349,37 @@ fn emit(judged: &[render::Judged<'_>], output: &OutputArgs) -> Result<(), String
     Ok(())
 }
 
+fn run_designs(args: &DesignsArgs) -> Result<ExitCode, String> {
+    let loom_bound = match args.preemption_bound {
+        Some(Bound(b)) => b,
+        None => loom_preemption_bound()?,
+    };
+    let iterations = usize::try_from(args.iterations).map_err(|_| "too many iterations")?;
+    let rows = {
+        let _hush = hush::Hush::stderr();
+        pleg_models::designs::explore(loom_bound, iterations)
+    };
+    if args.json {
+        println!("{}", render::designs_json(&rows, loom_bound, iterations));
+    } else {
+        print!("{}", render::designs_table(&rows, loom_bound, iterations));
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
 fn scenario(args: &ScenarioArgs, design: Design) -> Result<Scenario, String> {
     let scenario = Scenario {
         design,
         capacity: args.capacity,
         events_per_relist: args.events,
         relists: args.relists,
+        changes: args.changes,
         threshold: args.threshold,
+        resync: !args.no_resync,
+        gate: match args.gate {
+            GateName::Wait => Gate::Wait,
+            GateName::Retry => Gate::Retry,
+        },
     };
     scenario.validate().map_err(|e| e.to_string())?;
     Ok(scenario)
@@ -332,6 +393,13 @@ fn single_claim(
 ) -> Result<Claim, String> {
     let scenario = scenario(&args.scenario, design)?;
     let iterations = usize::try_from(args.iterations).map_err(|_| "too many iterations")?;
+    if scenario.gate == Gate::Retry && matches!(checker, CheckerName::Loom) {
+        return Err(
+            "--gate retry spins forever when stalled and loom needs executions that \
+                    end: use --checker shuttle-random or shuttle-pct"
+                .into(),
+        );
+    }
     let checker = match checker {
         CheckerName::Loom => Checker::Loom {
             preemption_bound: loom_bound,
@@ -348,8 +416,11 @@ fn single_claim(
     };
     let expect = match args.expect {
         Some(ExpectName::Deadlock) => Expect::CircularWait,
+        Some(ExpectName::Livelock) => Expect::Livelock,
+        Some(ExpectName::GatedStall) => Expect::GatedStall,
+        Some(ExpectName::LostUpdate) => Expect::LostUpdate,
         Some(ExpectName::Holds) => Expect::Holds,
-        None => suite::expected_for(design),
+        None => suite::expected(&scenario),
     };
     Ok(Claim {
         scenario,

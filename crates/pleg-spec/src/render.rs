@@ -2,12 +2,30 @@
 
 use pleg_models::story::{self, Line};
 use pleg_models::suite::Claim;
-use pleg_models::{Checker, Report, Verdict};
+use pleg_models::{designs, Checker, Report, Verdict};
 use serde::Serialize;
 use std::fmt::Write;
 
 /// One judged check: the claim, what the checker found, and whether that confirms the claim.
 pub type Judged<'a> = (&'a Claim, &'a Report, Result<(), String>);
+
+/// `C/E/R/T`, plus what differs from kubelet's defaults.
+fn scenario_label(s: &pleg_model::Scenario) -> String {
+    let mut label = format!(
+        "{}/{}/{}/{}",
+        s.capacity, s.events_per_relist, s.relists, s.threshold
+    );
+    if let Some(k) = s.changes {
+        label.push_str(&format!(" changes={k}"));
+    }
+    if !s.resync {
+        label.push_str(" no-resync");
+    }
+    if s.gate == pleg_model::Gate::Retry {
+        label.push_str(" retry-gate");
+    }
+    label
+}
 
 /// The human table, then one line per stall saying what froze.
 pub fn table(results: &[Judged<'_>]) -> String {
@@ -23,10 +41,7 @@ pub fn table(results: &[Judged<'_>]) -> String {
             [
                 s.design.to_string(),
                 report.checker.to_string(),
-                format!(
-                    "{}/{}/{}/{}",
-                    s.capacity, s.events_per_relist, s.relists, s.threshold
-                ),
+                scenario_label(s),
                 report.checker.bounds(),
                 report.verdict.to_string(),
                 report.explored.to_string(),
@@ -126,7 +141,14 @@ pub fn story_block(report: &Report) -> String {
     if let Some(end) = story::conclusion(&report.verdict) {
         let _ = writeln!(out, "      {end}");
     }
-    if let Some(schedule) = &report.schedule {
+    if let Some(schedule) = report.schedule.as_ref().filter(|s| s.len() > 400) {
+        let _ = writeln!(
+            out,
+            "\nReplay it: the schedule is {} characters long (a livelock runs to the step bound); \
+             --json prints it for `pleg-spec replay --schedule`.",
+            schedule.len()
+        );
+    } else if let Some(schedule) = &report.schedule {
         let _ = writeln!(
             out,
             "\nReplay it: pleg-spec replay --design {} --capacity {} --events {} --relists {} \
@@ -147,10 +169,38 @@ fn stall_line(report: &Report) -> Option<String> {
     match &report.verdict {
         Verdict::Holds => None,
         Verdict::CircularWait(cw) => Some(format!(
-            "relist blocked sending {} of {} into a full eventChannel ({}/{}); syncLoop \
-             skipping pod synchronization - PLEG is not healthy: pleg was last seen active {} \
-             ticks ago; threshold is {} ticks. Nobody consumes the channel.",
-            cw.blocked_event, cw.of, cw.channel_len, cw.capacity, cw.last_seen_ago, cw.threshold
+            "relist blocked sending event {} of {} ({}) into a full eventChannel ({}/{}); \
+             syncLoop skipping pod synchronization - PLEG is not healthy: pleg was last seen \
+             active {} ticks ago; threshold is {} ticks. Nobody consumes the channel.",
+            cw.index,
+            cw.of,
+            cw.blocked_event,
+            cw.channel_len,
+            cw.capacity,
+            cw.last_seen_ago,
+            cw.threshold
+        )),
+        Verdict::Livelock(cw) => Some(format!(
+            "relist blocked sending event {} of {} into a full eventChannel ({}/{}); syncLoop \
+             retried through the step bound, PLEG stale for {} ticks (threshold {}): busy, and \
+             nothing consumed.",
+            cw.index, cw.of, cw.channel_len, cw.capacity, cw.last_seen_ago, cw.threshold
+        )),
+        Verdict::GatedStall(g) => Some(format!(
+            "eventChannel full ({}/{}) makes PLEG unhealthy (\"the channel is full\"); syncLoop, \
+             its only reader, skips; no thread is blocked in a send.",
+            g.channel_len, g.capacity
+        )),
+        Verdict::LostUpdate(l) => Some(format!(
+            "pod {} ends synced at version {}, the runtime is at version {}{}; no later relist \
+             re-sent it.",
+            l.pod,
+            l.synced,
+            l.latest,
+            match l.discarded {
+                Some(e) => format!(": its event of relist #{} was discarded", e.relist),
+                None => String::new(),
+            }
         )),
         Verdict::OtherDeadlock(m) | Verdict::Failed(m) => Some(m.clone()),
     }
@@ -168,7 +218,10 @@ struct JsonResult<'a> {
     capacity: usize,
     events_per_relist: u32,
     relists: u32,
+    changes: u32,
     threshold: u32,
+    resync: bool,
+    gate: &'a str,
     bounds: String,
     verdict: &'a str,
     explored: u64,
@@ -247,7 +300,13 @@ pub fn json(results: &[Judged<'_>]) -> String {
                 capacity: s.capacity,
                 events_per_relist: s.events_per_relist,
                 relists: s.relists,
+                changes: s.changes(),
                 threshold: s.threshold,
+                resync: s.resync,
+                gate: match s.gate {
+                    pleg_model::Gate::Wait => "wait",
+                    pleg_model::Gate::Retry => "retry",
+                },
                 bounds: report.checker.bounds(),
                 verdict: report.verdict.name(),
                 explored: report.explored,
@@ -321,4 +380,94 @@ pub fn scale_json(rows: &[(usize, Report)]) -> String {
         })
         .collect();
     serde_json::to_string_pretty(&serde_json::json!({ "scale": rows })).expect("plain data")
+}
+
+/// The design-space table: one row per design, every cell from an exploration.
+pub fn designs_table(rows: &[designs::Row], bound: Option<usize>, iterations: usize) -> String {
+    let yes_no = |b: bool| if b { "yes" } else { "no" };
+    let maybe = |b: Option<bool>| b.map_or("— (stalls)", yes_no);
+    let mut out = String::from(
+        "design                 circular-wait  other-stall  lost-update  discards  converges  converges  stalls-from  shuttle\n\
+         \x20                                                 (no resync)             (no resync) (resync)   (burst, C=1) agrees\n",
+    );
+    for r in rows {
+        let _ = writeln!(
+            out,
+            "{:<22} {:<14} {:<12} {:<12} {:<9} {:<10} {:<10} {:<12} {}",
+            r.design.name(),
+            yes_no(r.circular_wait()),
+            r.other_stall().unwrap_or("no"),
+            maybe(r.lost_update()),
+            yes_no(r.discards_possible()),
+            maybe(r.converges(false)),
+            maybe(r.converges(true)),
+            r.smallest_stalling_burst
+                .map_or(format!("none <= {}", designs::MAX_BURST), |b| b.to_string()),
+            match r.shuttle_agrees {
+                (true, true) => "yes",
+                _ => "NO",
+            }
+        );
+    }
+    let s = designs::table_scenario(pleg_model::Design::Blocking, false);
+    let _ = write!(
+        out,
+        "\nEvery cell is an exploration: loom ({}) at capacity {}, {} pods changing once, {} \
+         relists, threshold {},\nwithout and with the periodic resync; shuttle PCT ({iterations} \
+         iterations, seed {}) must reach the same verdicts.\nstalls-from: the smallest burst of \
+         events into capacity 1 that stalls (loom). blocking-big-capacity's channel is {}x larger.\n",
+        match bound {
+            Some(b) => format!("preemptions<={b}"),
+            None => "unbounded".to_owned(),
+        },
+        s.capacity,
+        s.events_per_relist,
+        s.relists,
+        s.threshold,
+        pleg_models::DEFAULT_SHUTTLE_SEED,
+        pleg_model::BIG_CAPACITY_FACTOR,
+    );
+    out
+}
+
+#[derive(Serialize)]
+struct JsonDesignRow<'a> {
+    design: &'a str,
+    circular_wait: bool,
+    other_stall: Option<&'a str>,
+    lost_update_without_resync: Option<bool>,
+    discards_possible: bool,
+    converges_without_resync: Option<bool>,
+    converges_with_resync: Option<bool>,
+    smallest_stalling_burst: Option<u32>,
+    shuttle_agrees: bool,
+    verdict_without_resync: &'a str,
+    verdict_with_resync: &'a str,
+    explored: [u64; 2],
+}
+
+pub fn designs_json(rows: &[designs::Row], bound: Option<usize>, iterations: usize) -> String {
+    let rows: Vec<_> = rows
+        .iter()
+        .map(|r| JsonDesignRow {
+            design: r.design.name(),
+            circular_wait: r.circular_wait(),
+            other_stall: r.other_stall(),
+            lost_update_without_resync: r.lost_update(),
+            discards_possible: r.discards_possible(),
+            converges_without_resync: r.converges(false),
+            converges_with_resync: r.converges(true),
+            smallest_stalling_burst: r.smallest_stalling_burst,
+            shuttle_agrees: r.shuttle_agrees == (true, true),
+            verdict_without_resync: r.without_resync.verdict.name(),
+            verdict_with_resync: r.with_resync.verdict.name(),
+            explored: [r.without_resync.explored, r.with_resync.explored],
+        })
+        .collect();
+    serde_json::to_string_pretty(&serde_json::json!({
+        "loom_preemption_bound": bound,
+        "pct_iterations": iterations,
+        "designs": rows,
+    }))
+    .expect("plain data")
 }

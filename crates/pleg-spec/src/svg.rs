@@ -6,7 +6,7 @@
 //! browser. Long runs of alike steps are shortened as in the text story.
 
 use pleg_model::{Action, Actor, Step};
-use pleg_models::{Report, Verdict};
+use pleg_models::{story, Report, Verdict};
 use std::fmt::Write;
 
 const ROW: i64 = 24;
@@ -93,23 +93,49 @@ pub fn render(report: &Report) -> String {
             Row::Step(n, step) => draw_step(&mut out, *n, step, y, report),
         }
     }
-    if let Verdict::CircularWait(_) = report.verdict {
+    if let Some(conclusion) = story::conclusion(&report.verdict) {
+        // "Circular wait: relist waits …" → a bold title and the rest wrapped in the box.
+        let (title, body) = conclusion
+            .split_once(": ")
+            .unwrap_or(("Counterexample", conclusion.as_str()));
+        let lines = wrap(body, 118);
         let y = TOP + ROW * rows.len() as i64 + 4;
         let _ = writeln!(
             out,
-            r##"<g class="cycle"><rect x="16" y="{}" width="{}" height="84" fill="#fdecea" stroke="#c62828" stroke-width="2" rx="6"/>
-<text x="30" y="{}" font-weight="bold" fill="#c62828">Circular wait</text>
-<text x="30" y="{}">relist waits for syncLoop to drain the full eventChannel → syncLoop waits for PLEG to be healthy →</text>
-<text x="30" y="{}">PLEG is healthy only when relist starts again → which it cannot while it waits. Nobody consumes the channel.</text></g>"##,
-            y,
+            r##"<g class="cycle"><rect x="16" y="{y}" width="{}" height="{}" fill="#fdecea" stroke="#c62828" stroke-width="2" rx="6"/>
+<text x="30" y="{}" font-weight="bold" fill="#c62828">{}</text>"##,
             WIDTH - 32,
+            34 + 20 * lines.len() as i64,
             y + 22,
-            y + 46,
-            y + 66
+            esc(title)
         );
+        for (i, line) in lines.iter().enumerate() {
+            let _ = writeln!(
+                out,
+                r#"<text x="30" y="{}">{}</text>"#,
+                y + 44 + 20 * i as i64,
+                esc(line)
+            );
+        }
+        out.push_str("</g>\n");
     }
     out.push_str("</svg>\n");
     out
+}
+
+/// Greedy word wrap at `width` characters.
+fn wrap(text: &str, width: usize) -> Vec<String> {
+    let mut lines: Vec<String> = Vec::new();
+    for word in text.split_whitespace() {
+        match lines.last_mut() {
+            Some(line) if line.chars().count() + 1 + word.chars().count() <= width => {
+                line.push(' ');
+                line.push_str(word);
+            }
+            _ => lines.push(word.to_owned()),
+        }
+    }
+    lines
 }
 
 fn rows(steps: &[Step]) -> Vec<Row<'_>> {
@@ -144,7 +170,7 @@ fn draw_step(out: &mut String, n: usize, step: &Step, y: i64, report: &Report) {
     let stuck = matches!(report.verdict, Verdict::CircularWait(_))
         && matches!(
             step.action,
-            Action::BlockedInSend { .. } | Action::SkippedUnhealthy
+            Action::BlockedInSend { .. } | Action::SkippedUnhealthy { .. }
         );
     let color = if stuck { "#c62828" } else { "#222" };
     let _ = writeln!(
@@ -216,19 +242,26 @@ fn label(step: &Step, report: &Report) -> String {
     let threshold = report.scenario.threshold;
     match step.action {
         Action::RelistStarted { relist } => format!("relist #{relist}: relistTime = {}", step.now),
-        Action::Sent { event, of } => format!("send {} of {of}", event.index),
-        Action::BlockedInSend { event, of } => {
-            format!("BLOCKED: ch <- event {} of {of}", event.index)
+        Action::Sent { event, index, of } => format!("send {index} of {of} (pod {})", event.pod),
+        Action::BlockedInSend { index, of, .. } => format!("BLOCKED: ch <- event {index} of {of}"),
+        Action::Discarded { event, index, of } => {
+            format!("discard {index} of {of} (pod {})", event.pod)
         }
-        Action::Discarded { event, of } => format!("discard {} of {of} (full)", event.index),
         Action::RelistsFinished => "all relists done; close".to_owned(),
         Action::Ticked => match step.relist_time {
             Some(t) if step.now - t > threshold => format!("now = {} (PLEG stale)", step.now),
             _ => format!("now = {}", step.now),
         },
-        Action::SkippedUnhealthy => "skipping: PLEG is not healthy".to_owned(),
-        Action::Received { event } => format!("receive r{} e{}", event.relist, event.index),
+        Action::SkippedUnhealthy { .. } => "skipping: PLEG is not healthy".to_owned(),
+        Action::Received { event } => {
+            format!("receive pod {} (relist #{})", event.pod, event.relist)
+        }
         Action::Exited => "channel drained; return".to_owned(),
+        Action::QuietRelist { relist } => format!("quiet relist #{relist}"),
+        Action::Regenerated { pod, .. } => format!("pod {pod}: event regenerated"),
+        Action::NoChange { pod, .. } => format!("pod {pod}: no change, no event"),
+        Action::Resynced { pod, .. } => format!("resync pod {pod}"),
+        Action::LostUpdate { pod, .. } => format!("LOST UPDATE: pod {pod}"),
     }
 }
 
@@ -242,7 +275,7 @@ fn esc(text: &str) -> String {
 mod tests {
     use super::*;
     use pleg_model::{Design, Scenario};
-    use pleg_models::{check, story, Checker};
+    use pleg_models::{check, Checker};
 
     fn blocking_report() -> Report {
         check(
@@ -264,6 +297,7 @@ mod tests {
         }
         assert!(svg.contains("<g class=\"cycle\">"));
         assert!(svg.contains("BLOCKED: ch &lt;- event 2 of 2"));
+        assert!(svg.contains(">Circular wait</text>"));
         assert!(!svg.contains("<script"));
         assert!(!svg.contains("href"));
         assert_eq!(svg.matches("http").count(), 1, "only the xmlns namespace");

@@ -162,7 +162,7 @@ fn check_tells_the_smallest_counterexample_as_numbered_steps() {
     assert!(text.contains("found at preemption bound 0"), "{text}");
     for step in [
         "1. relist    relist #1 starts: updateRelistTime(0)",
-        "3. relist    g.eventChannel <- event 2 of 2 (relist #1) blocks: eventChannel is full (1/1)",
+        "3. relist    pod cache and podRecords updated for pod 1; g.eventChannel <- event 2 of 2 (pod 1, relist #1) blocks: eventChannel is full (1/1)",
         "4. clock     now = 1: relist last started 1 ticks ago > relistThreshold 0 — PLEG is now unhealthy",
         "5. syncLoop  skipping pod synchronization - [PLEG is not healthy: pleg was last seen active 1 ticks ago; threshold is 0 ticks]",
     ] {
@@ -250,4 +250,56 @@ fn svg_is_written_for_a_counterexample_and_refused_without_one() {
     let out = check("drop-when-full", "loom", &args);
     assert_eq!(out.status.code(), Some(2));
     std::fs::remove_dir_all(&dir).unwrap();
+}
+
+/// The cost of the fix, from the CLI: without the periodic resync the fix loses an update;
+/// with it (the default, as in kubelet) it holds.
+#[test]
+fn no_resync_reports_a_lost_update_with_its_story() {
+    let out = check("drop-when-full", "loom", &["--no-resync", "--json"]);
+    assert!(out.status.success());
+    let result = &json(&out)["results"][0];
+    assert_eq!(result["verdict"], "lost-update");
+    assert_eq!(result["resync"], false);
+    let steps = result["counterexample"]["steps"].as_array().unwrap();
+    assert!(steps.iter().any(|s| s["action"]
+        .as_str()
+        .unwrap()
+        .contains("no change — podRecords already holds version 1")));
+    let with_resync = check("drop-when-full", "loom", &["--json"]);
+    assert_eq!(json(&with_resync)["results"][0]["verdict"], "holds");
+}
+
+#[test]
+fn designs_prints_every_design_from_explorations() {
+    let out = pleg_spec(&[
+        "designs",
+        "--preemption-bound",
+        "2",
+        "--iterations",
+        "100",
+        "--json",
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let table = json(&out);
+    let rows = table["designs"].as_array().unwrap();
+    assert_eq!(rows.len(), 6);
+    let row = |name: &str| rows.iter().find(|r| r["design"] == name).unwrap().clone();
+    assert_eq!(row("blocking")["circular_wait"], true);
+    assert_eq!(row("drop-when-full")["lost_update_without_resync"], true);
+    assert_eq!(row("drop-when-full")["converges_with_resync"], true);
+    assert_eq!(row("record-after-send")["converges_without_resync"], true);
+    assert_eq!(row("evented-health")["other_stall"], "gated-stall");
+    assert!(rows.iter().all(|r| r["shuttle_agrees"] == true));
+}
+
+#[test]
+fn retry_gate_under_loom_is_refused_with_one_line() {
+    let out = check("blocking", "loom", &["--gate", "retry"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(String::from_utf8_lossy(&out.stderr).lines().count(), 1);
 }

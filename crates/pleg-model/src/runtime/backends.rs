@@ -63,6 +63,10 @@ macro_rules! backend {
             fn join<T: Send + 'static>(handle: Self::RawJoinHandle<T>) -> T {
                 handle.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic))
             }
+
+            fn yield_now() {
+                $krate::thread::yield_now()
+            }
         }
     };
 }

@@ -44,6 +44,8 @@ pub trait Runtime: 'static {
         T: Send + 'static;
     /// Joins a thread; a panic in the thread is propagated, as `std::thread::scope` would.
     fn join<T: Send + 'static>(handle: Self::RawJoinHandle<T>) -> T;
+    /// Lets another thread run: the model's stand-in for a sleep (time is an explicit step).
+    fn yield_now();
 }
 
 /// A mutex on runtime `R`, without poisoning.
