@@ -49,15 +49,16 @@ pub fn conclusion(verdict: &Verdict) -> Option<String> {
         Verdict::Livelock(_) => Some(format!(
             "Livelock: {CYCLE} syncLoop is not blocked — it retries — but no retry can succeed."
         )),
-        Verdict::GatedStall(stall) => {
-            Some(format!(
-            "Stall with no blocked sender: the eventChannel is full, so PLEG reports unhealthy \
-             (\"the channel is full\"), so syncLoop skips the iteration that is the channel's \
-             only reader; the channel stays full and PLEG stays unhealthy. relist {} keeps \
-             running and discards everything.",
-            if stall.relist_blocked { "is blocked, but" } else { "is not blocked:" }
-        ))
-        }
+        Verdict::GatedStall(stall) => Some(format!(
+            "Stall with no blocked sender: the eventChannel is full, so EventedPLEG reports \
+             unhealthy, so syncLoop skips the iteration that is the channel's only reader; the \
+             channel stays full and PLEG stays unhealthy. {}",
+            if stall.relist_blocked {
+                "relist is blocked in its send as well."
+            } else {
+                "relist is not blocked: it keeps running and discards every event."
+            }
+        )),
         Verdict::LostUpdate(lost) => Some(format!(
             "Lost update: {} podRecords.update had already recorded the new version before the \
              send, so no later relist found a change to re-send, and nothing else syncs the pod \
@@ -139,17 +140,20 @@ fn describe(execution: &Execution, step: &Step, became_unhealthy: bool) -> Strin
             }
             text
         }
-        Action::SkippedUnhealthy { why } => format!(
-            "skipping pod synchronization - [PLEG is not healthy: {}]",
-            match why {
-                Unhealthy::Stale { ago } => format!(
-                    "pleg was last seen active {ago} ticks ago; threshold is {} ticks",
-                    execution.threshold
-                ),
-                Unhealthy::NeverRelisted => "pleg has yet to be successful".to_owned(),
-                Unhealthy::ChannelFull => "the channel is full".to_owned(),
-            }
-        ),
+        Action::SkippedUnhealthy { why } => match why {
+            Unhealthy::Stale { ago } => format!(
+                "skipping pod synchronization - [PLEG is not healthy: pleg was last seen active \
+                 {ago} ticks ago; threshold is {} ticks]",
+                execution.threshold
+            ),
+            Unhealthy::NeverRelisted => "skipping pod synchronization - [PLEG is not healthy: \
+                                         pleg has yet to be successful]"
+                .to_owned(),
+            Unhealthy::ChannelFull => format!(
+                "skipping pod synchronization - [EventedPLEG is not healthy: EventedPLEG: pleg \
+                 event channel capacity is full with {len} events]"
+            ),
+        },
         Action::Received { event } => format!(
             "syncLoopIteration receives pod {}'s event (relist #{}) and syncs pod {} from the \
              pod cache: eventChannel {len}/{cap}",

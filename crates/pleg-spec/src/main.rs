@@ -5,6 +5,7 @@
 //! when every claim is confirmed (or, for one configuration, when `--expect` agrees), 1 when a
 //! claim is refuted, 2 on bad input — always with one line on stderr, never a panic.
 
+mod designs_view;
 mod hush;
 mod progress;
 mod render;
@@ -360,9 +361,15 @@ fn run_designs(args: &DesignsArgs) -> Result<ExitCode, String> {
         pleg_models::designs::explore(loom_bound, iterations)
     };
     if args.json {
-        println!("{}", render::designs_json(&rows, loom_bound, iterations));
+        println!(
+            "{}",
+            designs_view::designs_json(&rows, loom_bound, iterations)
+        );
     } else {
-        print!("{}", render::designs_table(&rows, loom_bound, iterations));
+        print!(
+            "{}",
+            designs_view::designs_table(&rows, loom_bound, iterations)
+        );
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -167,11 +167,7 @@ fn rows(steps: &[Step]) -> Vec<Row<'_>> {
 fn draw_step(out: &mut String, n: usize, step: &Step, y: i64, report: &Report) {
     let cap = report.scenario.capacity;
     let last = report.counterexample.as_ref().map_or(0, |e| e.steps.len());
-    let stuck = matches!(report.verdict, Verdict::CircularWait(_))
-        && matches!(
-            step.action,
-            Action::BlockedInSend { .. } | Action::SkippedUnhealthy { .. }
-        );
+    let stuck = highlighted(step, &report.verdict);
     let color = if stuck { "#c62828" } else { "#222" };
     let _ = writeln!(
         out,
@@ -222,8 +218,26 @@ fn draw_step(out: &mut String, n: usize, step: &Step, y: i64, report: &Report) {
         out,
         r#"<text x="{tx}" y="{}" text-anchor="{anchor}" fill="{color}" font-weight="{weight}">{}</text>"#,
         y + 3,
-        esc(&label(step, report))
+        esc(&label(n, step, report))
     );
+}
+
+/// The steps that make the failure: the blocked send and the closed gate of a stall, the
+/// discard and the "no change" of a lost pod.
+fn highlighted(step: &Step, verdict: &Verdict) -> bool {
+    match verdict {
+        Verdict::CircularWait(_) | Verdict::Livelock(_) => matches!(
+            step.action,
+            Action::BlockedInSend { .. } | Action::SkippedUnhealthy { .. }
+        ),
+        Verdict::GatedStall(_) => matches!(step.action, Action::SkippedUnhealthy { .. }),
+        Verdict::LostUpdate(lost) => match step.action {
+            Action::Discarded { event, .. } => event.pod == lost.pod,
+            Action::NoChange { pod, .. } | Action::LostUpdate { pod, .. } => pod == lost.pod,
+            _ => false,
+        },
+        _ => false,
+    }
 }
 
 fn arrow(out: &mut String, from: i64, to: i64, y: i64) {
@@ -237,9 +251,15 @@ fn arrow(out: &mut String, from: i64, to: i64, y: i64) {
     );
 }
 
-/// A lane-sized version of the story's line.
-fn label(step: &Step, report: &Report) -> String {
+/// A lane-sized version of the story's line (step `n` of the counterexample).
+fn label(n: usize, step: &Step, report: &Report) -> String {
     let threshold = report.scenario.threshold;
+    // A relist loop that has finished counts as healthy (the bounded run's convention).
+    let relisting_done = report.counterexample.as_ref().is_some_and(|e| {
+        e.steps[..n]
+            .iter()
+            .any(|s| s.action == Action::RelistsFinished)
+    });
     match step.action {
         Action::RelistStarted { relist } => format!("relist #{relist}: relistTime = {}", step.now),
         Action::Sent { event, index, of } => format!("send {index} of {of} (pod {})", event.pod),
@@ -249,7 +269,9 @@ fn label(step: &Step, report: &Report) -> String {
         }
         Action::RelistsFinished => "all relists done; close".to_owned(),
         Action::Ticked => match step.relist_time {
-            Some(t) if step.now - t > threshold => format!("now = {} (PLEG stale)", step.now),
+            Some(t) if !relisting_done && step.now - t > threshold => {
+                format!("now = {} (PLEG stale)", step.now)
+            }
             _ => format!("now = {}", step.now),
         },
         Action::SkippedUnhealthy { .. } => "skipping: PLEG is not healthy".to_owned(),
