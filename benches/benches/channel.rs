@@ -1,6 +1,6 @@
 //! `channel/spsc/…`: one producer, one consumer, on real threads — the project's eventChannel
-//! against `std::sync::mpsc::sync_channel` and `crossbeam_channel::bounded`, at capacities 1,
-//! 16 and 1000, with a blocking `send` and with `try_send` that drops when full (the fix's
+//! (on std's lock and on parking_lot's: the same code over two runtimes) against
+//! `std::sync::mpsc::sync_channel` and `crossbeam_channel::bounded`, at capacities 1, 16 and 1000, with a blocking `send` and with `try_send` that drops when full (the fix's
 //! policy: throughput counts attempted sends; drops are the price).
 //!
 //! Threads are spawned outside the timed region (`iter_custom`): the clock starts when the
@@ -8,8 +8,9 @@
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
 use pleg_model::channel::Channel;
-use pleg_model::runtime::Std;
+use pleg_model::runtime::{ParkingLot, Runtime, Std};
 use std::hint::black_box;
+use std::marker::PhantomData;
 use std::sync::{Arc, Barrier};
 use std::thread;
 use std::time::{Duration, Instant};
@@ -25,7 +26,7 @@ enum Mode {
 
 /// The three channels behind one shape: a sender half, a receiver half, close-by-drop.
 trait Spsc {
-    const NAME: &'static str;
+    fn name() -> String;
     type Tx: Send + 'static;
     type Rx: Send + 'static;
     fn pair(capacity: usize) -> (Self::Tx, Self::Rx);
@@ -36,11 +37,13 @@ trait Spsc {
     fn recv(rx: &Self::Rx) -> Option<u64>;
 }
 
-struct Pleg;
-impl Spsc for Pleg {
-    const NAME: &'static str = "pleg";
-    type Tx = Arc<Channel<Std, u64>>;
-    type Rx = Arc<Channel<Std, u64>>;
+struct Pleg<R>(PhantomData<R>);
+impl<R: Runtime> Spsc for Pleg<R> {
+    fn name() -> String {
+        format!("pleg-{}", R::NAME)
+    }
+    type Tx = Arc<Channel<R, u64>>;
+    type Rx = Arc<Channel<R, u64>>;
     fn pair(capacity: usize) -> (Self::Tx, Self::Rx) {
         let ch = Arc::new(Channel::new(capacity).expect("capacity > 0"));
         (Arc::clone(&ch), ch)
@@ -61,7 +64,9 @@ impl Spsc for Pleg {
 
 struct StdSync;
 impl Spsc for StdSync {
-    const NAME: &'static str = "std-sync_channel";
+    fn name() -> String {
+        "std-sync_channel".to_owned()
+    }
     type Tx = std::sync::mpsc::SyncSender<u64>;
     type Rx = std::sync::mpsc::Receiver<u64>;
     fn pair(capacity: usize) -> (Self::Tx, Self::Rx) {
@@ -83,7 +88,9 @@ impl Spsc for StdSync {
 
 struct Crossbeam;
 impl Spsc for Crossbeam {
-    const NAME: &'static str = "crossbeam-bounded";
+    fn name() -> String {
+        "crossbeam-bounded".to_owned()
+    }
     type Tx = crossbeam_channel::Sender<u64>;
     type Rx = crossbeam_channel::Receiver<u64>;
     fn pair(capacity: usize) -> (Self::Tx, Self::Rx) {
@@ -139,7 +146,7 @@ fn bench_impl<C: Spsc>(c: &mut Criterion) {
         group.throughput(Throughput::Elements(MESSAGES));
         for capacity in CAPACITIES {
             group.bench_with_input(
-                BenchmarkId::new(C::NAME, capacity),
+                BenchmarkId::new(C::name(), capacity),
                 &capacity,
                 |b, &capacity| {
                     b.iter_custom(|iters| {
@@ -155,12 +162,13 @@ fn bench_impl<C: Spsc>(c: &mut Criterion) {
 }
 
 fn channels(c: &mut Criterion) {
-    bench_impl::<Pleg>(c);
+    bench_impl::<Pleg<Std>>(c);
+    bench_impl::<Pleg<ParkingLot>>(c);
     bench_impl::<StdSync>(c);
     bench_impl::<Crossbeam>(c);
     // What the drop policy throws away, once per capacity (not timed).
     for capacity in CAPACITIES {
-        let (_, dropped) = transfer::<Pleg>(capacity, MESSAGES, Mode::TrySendDrop);
+        let (_, dropped) = transfer::<Pleg<Std>>(capacity, MESSAGES, Mode::TrySendDrop);
         eprintln!(
             "channel/spsc/try_send-drop/pleg/{capacity}: delivered {} dropped {dropped} of {MESSAGES}",
             MESSAGES - dropped

@@ -1,10 +1,11 @@
-//! The same scenario on real threads: a smoke test that the model is ordinary Rust.
+//! The same scenario on real threads (std's and parking_lot's locks): a smoke test that the
+//! model is ordinary Rust.
 //!
 //! Real threads cannot be made to stall on demand without sleeps, and a stalled test would
 //! hang, so the std runs use configurations that must terminate: the fix (relist never waits
 //! forever) and the blocking design with room for every event. Neither asserts on timing.
 
-use pleg_model::runtime::Std;
+use pleg_model::runtime::{ParkingLot, Std};
 use pleg_model::{run, Design, Recorder, Scenario};
 use std::sync::Arc;
 
@@ -36,4 +37,18 @@ fn blocking_with_room_for_every_event_runs_to_completion_on_threads() {
     let recorder = Arc::new(Recorder::new());
     let outcome = run::<Std>(&scenario, &recorder);
     assert_eq!((outcome.received, outcome.discarded), (100, 0));
+}
+
+/// The same scenario on parking_lot's lock: the fourth backend runs the same code.
+#[test]
+fn drop_when_full_runs_to_completion_on_parking_lot_threads() {
+    let scenario = Scenario {
+        capacity: 16,
+        events_per_relist: 1_000,
+        relists: 5,
+        ..Scenario::smallest(Design::DropWhenFull)
+    };
+    let recorder = Arc::new(Recorder::new());
+    let outcome = run::<ParkingLot>(&scenario, &recorder);
+    assert_eq!(outcome.received + outcome.discarded, 5_000);
 }

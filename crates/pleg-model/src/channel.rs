@@ -338,7 +338,26 @@ mod tests {
         assert_eq!(received, (0..100).collect::<Vec<_>>());
     }
 
+    /// The same hand-over on parking_lot's lock.
+    #[test]
+    fn parking_lot_backend_hands_over_every_value_in_order() {
+        let ch = Arc::new(Channel::<crate::runtime::ParkingLot, u32>::new(1).unwrap());
+        let producer = {
+            let ch = Arc::clone(&ch);
+            spawn::<crate::runtime::ParkingLot, _, _>("producer", move || {
+                for i in 0..100 {
+                    ch.send(i).unwrap();
+                }
+                ch.close();
+            })
+        };
+        let received: Vec<u32> = std::iter::from_fn(|| ch.recv()).collect();
+        producer.join();
+        assert_eq!(received, (0..100).collect::<Vec<_>>());
+    }
+
     static_assertions::assert_impl_all!(Channel<Std, u32>: Send, Sync);
+    static_assertions::assert_impl_all!(Channel<crate::runtime::ParkingLot, u32>: Send, Sync);
     static_assertions::assert_impl_all!(Channel<crate::runtime::Loom, u32>: Send, Sync);
     static_assertions::assert_impl_all!(Channel<crate::runtime::Shuttle, u32>: Send, Sync);
 }

@@ -83,3 +83,63 @@ backend!(
     /// shuttle's primitives: randomly or PCT-scheduled executions. Inside a shuttle runner only.
     Shuttle, "shuttle", shuttle
 );
+
+/// Real OS threads with parking_lot's `Mutex` and `Condvar`: the same channel code, a lock that
+/// lets the thread that just released it take it again (eventual fairness) instead of handing
+/// it over. Under producer/consumer contention that keeps each side working in batches; see
+/// docs/benchmarks.md for what it is worth.
+#[derive(Debug, Clone, Copy)]
+pub enum ParkingLot {}
+
+impl Runtime for ParkingLot {
+    const NAME: &'static str = "parking_lot";
+
+    type RawMutex<T: Send> = parking_lot::Mutex<T>;
+    type RawGuard<'a, T: Send + 'a> = parking_lot::MutexGuard<'a, T>;
+    type RawCondvar = parking_lot::Condvar;
+    type RawJoinHandle<T: Send + 'static> = std::thread::JoinHandle<T>;
+
+    fn new_mutex<T: Send>(value: T) -> Self::RawMutex<T> {
+        parking_lot::Mutex::new(value)
+    }
+
+    fn lock<T: Send>(mutex: &Self::RawMutex<T>) -> Self::RawGuard<'_, T> {
+        mutex.lock()
+    }
+
+    fn new_condvar() -> Self::RawCondvar {
+        parking_lot::Condvar::new()
+    }
+
+    fn wait<'a, T: Send>(
+        cv: &Self::RawCondvar,
+        mut guard: Self::RawGuard<'a, T>,
+    ) -> Self::RawGuard<'a, T> {
+        cv.wait(&mut guard);
+        guard
+    }
+
+    fn notify_one(cv: &Self::RawCondvar) {
+        cv.notify_one();
+    }
+
+    fn notify_all(cv: &Self::RawCondvar) {
+        cv.notify_all();
+    }
+
+    fn spawn<F, T>(name: &str, body: F) -> Self::RawJoinHandle<T>
+    where
+        F: FnOnce() -> T + Send + 'static,
+        T: Send + 'static,
+    {
+        Std::spawn(name, body)
+    }
+
+    fn join<T: Send + 'static>(handle: Self::RawJoinHandle<T>) -> T {
+        Std::join(handle)
+    }
+
+    fn yield_now() {
+        Std::yield_now()
+    }
+}

@@ -1,8 +1,8 @@
-//! The one place that names std, loom and shuttle primitives.
+//! The one place that names std, loom, shuttle and parking_lot primitives.
 //!
 //! The channel and the kubelet components are written once against [`Runtime`] and run
-//! unchanged on real threads ([`Std`]), inside `loom::model` ([`Loom`]) and inside shuttle's
-//! checkers ([`Shuttle`]). The runtime is a *type parameter*, not a `cfg(loom)` switch or a
+//! unchanged on real threads ([`Std`], or [`ParkingLot`] for its faster lock), inside
+//! `loom::model` ([`Loom`]) and inside shuttle's checkers ([`Shuttle`]). The runtime is a *type parameter*, not a `cfg(loom)` switch or a
 //! Cargo feature: one `cargo test` binary holds all three backends, no dependency is rebuilt
 //! with `--cfg loom`, and features cannot unify across the workspace behind anyone's back.
 //!
@@ -12,7 +12,7 @@
 
 mod backends;
 
-pub use backends::{Loom, Shuttle, Std};
+pub use backends::{Loom, ParkingLot, Shuttle, Std};
 
 use std::ops::{Deref, DerefMut};
 
