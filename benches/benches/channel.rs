@@ -170,7 +170,7 @@ fn channels(c: &mut Criterion) {
     for capacity in CAPACITIES {
         let (_, dropped) = transfer::<Pleg<Std>>(capacity, MESSAGES, Mode::TrySendDrop);
         eprintln!(
-            "channel/spsc/try_send-drop/pleg/{capacity}: delivered {} dropped {dropped} of {MESSAGES}",
+            "channel/spsc/try_send-drop/pleg-std/{capacity}: delivered {} dropped {dropped} of {MESSAGES}",
             MESSAGES - dropped
         );
     }
