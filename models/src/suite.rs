@@ -117,7 +117,9 @@ pub fn kubelet(design: Design) -> Scenario {
     }
 }
 
-/// Small bounds for loom and shuttle, then kubelet's real channel under PCT.
+/// The default suite: blocking and the fix under every checker at small bounds and under PCT at
+/// kubelet's real size; then what the fix costs (the lost update without the resync), every
+/// other design of the design space, and kubelet's own retry gate.
 pub fn default_claims(loom_bound: Option<usize>) -> Vec<Claim> {
     let seed = DEFAULT_SHUTTLE_SEED;
     let loom = Checker::Loom {
@@ -146,6 +148,32 @@ pub fn default_claims(loom_bound: Option<usize>) -> Vec<Claim> {
         claims.push(Claim {
             scenario,
             checker: pct(200),
+            expect: expected(&scenario),
+        });
+    }
+    let design_space = [
+        (Design::DropWhenFull, false),
+        (Design::BlockingBigCapacity, true),
+        (Design::RecordAfterSend, false),
+        (Design::UngatedDrain, true),
+        (Design::EventedHealth, true),
+    ];
+    for (design, resync) in design_space {
+        let scenario = crate::designs::table_scenario(design, resync);
+        claims.push(Claim {
+            scenario,
+            checker: loom,
+            expect: expected(&scenario),
+        });
+    }
+    for design in [Design::Blocking, Design::DropWhenFull] {
+        let scenario = Scenario {
+            gate: Gate::Retry,
+            ..small(design)
+        };
+        claims.push(Claim {
+            scenario,
+            checker: random,
             expect: expected(&scenario),
         });
     }

@@ -7,8 +7,10 @@
 mod common;
 
 use common::*;
-use pleg_model::{Design, Scenario};
+use pleg_model::runtime::Loom;
+use pleg_model::{Design, Recorder, Scenario};
 use pleg_models::{check, loom_preemption_bound, Checker, Report, DEFAULT_LOOM_PREEMPTION_BOUND};
+use std::sync::Arc;
 
 fn loom(scenario: &Scenario) -> Report {
     let preemption_bound = loom_preemption_bound().expect("valid LOOM_MAX_PREEMPTIONS");
@@ -65,4 +67,23 @@ fn loom_execution_counts_are_pinned_at_the_default_bound() {
     let smallest = loom(&Scenario::smallest(Design::DropWhenFull));
     let small = loom(&small(Design::DropWhenFull));
     assert_eq!((smallest.explored, small.explored), (3273, 21643));
+}
+
+/// Recording adds no interleavings: loom explores exactly as many executions with a recorder
+/// that records every step as with one that records nothing.
+#[test]
+fn recording_does_not_change_what_loom_explores() {
+    let explored = |recorder: Recorder| {
+        let recorder = Arc::new(recorder);
+        let mut builder = loom::model::Builder::new();
+        builder.preemption_bound = Some(DEFAULT_LOOM_PREEMPTION_BOUND);
+        let (model_recorder, scenario) = (Arc::clone(&recorder), small(Design::DropWhenFull));
+        builder.check(move || {
+            pleg_model::run::<Loom>(&scenario, &model_recorder);
+        });
+        recorder.executions()
+    };
+    let recorded = explored(Recorder::new());
+    assert_eq!(recorded, explored(Recorder::counting_only()));
+    assert_eq!(recorded, 21643);
 }

@@ -126,6 +126,8 @@ pub struct Recorder {
     gate_closed: AtomicU64,
     /// Also bumped once per execution, for a progress display outside the check.
     progress: Option<Arc<AtomicU64>>,
+    /// Count executions but record no steps (to show recording changes nothing loom explores).
+    silent: bool,
 }
 
 /// The record of the execution in progress (or the last one, after a checker's panic).
@@ -145,6 +147,14 @@ pub struct Execution {
 impl Recorder {
     pub fn new() -> Self {
         Self::default()
+    }
+
+    /// A recorder that counts executions and records nothing else.
+    pub fn counting_only() -> Self {
+        Self {
+            silent: true,
+            ..Self::default()
+        }
     }
 
     /// A recorder that also counts executions into `progress`, which someone else may read
@@ -176,6 +186,9 @@ impl Recorder {
     /// Records a step. `channel_len`, `now` and `relist_time` are updated by the actors that
     /// change them (`Some`), and carried over from the previous step otherwise.
     pub fn record(&self, actor: Actor, action: Action, change: Change) {
+        if self.silent {
+            return;
+        }
         let mut current = self.lock();
         let e = &mut *current;
         if let Some(len) = change.channel_len {

@@ -90,7 +90,7 @@ fn the_default_suite_confirms_every_claim() {
         String::from_utf8_lossy(&out.stdout)
     );
     let results = json(&out)["results"].as_array().unwrap().clone();
-    assert_eq!(results.len(), 8);
+    assert_eq!(results.len(), 15);
     assert!(results.iter().all(|r| r["confirmed"] == true));
 }
 
