@@ -92,3 +92,23 @@ fn garbage_schedule_is_an_error_not_a_panic() {
     let err = replay(&small(Design::Blocking), "not a schedule").unwrap_err();
     assert!(err.starts_with("malformed schedule"), "{err}");
 }
+
+/// A kept counterexample: the schedule shuttle-random (seed 72482) found for capacity 2, three
+/// pods, two relists, threshold 1. syncLoop is gated before the first relist, the clock makes
+/// PLEG stale while relist is mid-batch, relist fills the channel and blocks on pod 2. Replayed
+/// against today's model it must tell the same story; if the model changes so that this
+/// schedule no longer fits, this test says so rather than silently finding a different bug.
+#[test]
+fn kept_schedule_still_replays_to_the_circular_wait() {
+    const KEPT: &str = "91022293dd9af3f89a86ef85010040d9a22552924559b4254912";
+    let scenario = pleg_model::Scenario {
+        threshold: 1,
+        ..small(Design::Blocking)
+    };
+    let replayed = replay(&scenario, KEPT).expect("the kept schedule fits the model");
+    let cw = assert_circular_wait(&replayed);
+    assert_eq!((cw.channel_len, cw.index, cw.of), (2, 3, 3));
+    assert_eq!((cw.last_seen_ago, cw.threshold), (2, 1));
+    assert_eq!(cw.blocked_event, event(1, 2));
+    assert_eq!(replayed.counterexample.map(|e| e.steps.len()), Some(8));
+}

@@ -321,12 +321,11 @@ mod tests {
 
     /// A blocked sender is released by a receive; values arrive in FIFO order. The producer
     /// blocks (capacity 1, 100 values) far more often than not: this exercises both condvars.
-    #[test]
-    fn blocking_send_and_recv_hand_over_every_value_in_order() {
-        let ch = Arc::new(StdChannel::new(1).unwrap());
+    fn hands_over_every_value_in_order<R: crate::runtime::Runtime>() {
+        let ch = Arc::new(Channel::<R, u32>::new(1).unwrap());
         let producer = {
             let ch = Arc::clone(&ch);
-            spawn::<Std, _, _>("producer", move || {
+            spawn::<R, _, _>("producer", move || {
                 for i in 0..100 {
                     ch.send(i).unwrap();
                 }
@@ -338,22 +337,14 @@ mod tests {
         assert_eq!(received, (0..100).collect::<Vec<_>>());
     }
 
-    /// The same hand-over on parking_lot's lock.
+    #[test]
+    fn blocking_send_and_recv_hand_over_every_value_in_order() {
+        hands_over_every_value_in_order::<Std>();
+    }
+
     #[test]
     fn parking_lot_backend_hands_over_every_value_in_order() {
-        let ch = Arc::new(Channel::<crate::runtime::ParkingLot, u32>::new(1).unwrap());
-        let producer = {
-            let ch = Arc::clone(&ch);
-            spawn::<crate::runtime::ParkingLot, _, _>("producer", move || {
-                for i in 0..100 {
-                    ch.send(i).unwrap();
-                }
-                ch.close();
-            })
-        };
-        let received: Vec<u32> = std::iter::from_fn(|| ch.recv()).collect();
-        producer.join();
-        assert_eq!(received, (0..100).collect::<Vec<_>>());
+        hands_over_every_value_in_order::<crate::runtime::ParkingLot>();
     }
 
     static_assertions::assert_impl_all!(Channel<Std, u32>: Send, Sync);
