@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# The progress display: shown when stderr is a terminal and a check runs longer than a second,
+# absent when stderr is piped. A pseudo-terminal comes from script(1) (util-linux); without it
+# this check fails loudly rather than passing. Cost: two loom runs of about 4 s each.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+if ! command -v script >/dev/null 2>&1; then
+    echo "ci/progress-check.sh: script(1) from util-linux is needed for a pseudo-terminal" >&2
+    exit 1
+fi
+
+cargo build --release --quiet -p pleg-spec
+bin=target/release/pleg-spec
+long="check --design ungated-drain --checker loom --capacity 2 --events 3 --relists 2"
+
+echo "== progress on a terminal"
+on_tty=$(script -qec "$bin $long >/dev/null" /dev/null)
+if ! grep -q "ungated-drain under loom: [0-9]* explored" <<<"$on_tty"; then
+    echo "ci/progress-check.sh: no progress line on a terminal; got: $on_tty" >&2
+    exit 1
+fi
+
+echo "== no progress when piped"
+piped=$($bin $long 2>&1 >/dev/null)
+if [ -n "$piped" ]; then
+    echo "ci/progress-check.sh: stderr was not empty when piped: $piped" >&2
+    exit 1
+fi
+echo "progress shown on a terminal, silent when piped"
