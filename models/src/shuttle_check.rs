@@ -56,9 +56,14 @@ pub(crate) fn replay(scenario: &Scenario, schedule: &str) -> Result<Run, String>
         .ok_or_else(|| "malformed schedule: not a shuttle schedule string".to_owned())?;
     let run = run_with(scenario, ReplayScheduler::new_from_schedule(decoded), &None);
     match run.failure.as_deref() {
-        Some(m) if m.contains("schedule ended early") || m.contains("scheduled task") => Err(
-            format!("the schedule does not fit this scenario (it was recorded for another): {m}"),
-        ),
+        Some(m) if m.contains("schedule ended early") || m.contains("scheduled task") => {
+            // shuttle appends a dump of every task; the first clause says what went wrong.
+            let what = m.split(", but choices were").next().unwrap_or(m);
+            let what = what.lines().next().unwrap_or(what);
+            Err(format!(
+                "the schedule does not fit this scenario (it was recorded for another): {what}"
+            ))
+        }
         _ => Ok(run),
     }
 }

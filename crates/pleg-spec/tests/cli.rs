@@ -303,3 +303,24 @@ fn retry_gate_under_loom_is_refused_with_one_line() {
     assert_eq!(out.status.code(), Some(2));
     assert_eq!(String::from_utf8_lossy(&out.stderr).lines().count(), 1);
 }
+
+/// A valid schedule replayed against another scenario: one short line, exit 2.
+#[test]
+fn a_schedule_for_another_scenario_is_one_short_line_and_exit_2() {
+    let out = pleg_spec(&[
+        "replay",
+        "--design",
+        "drop-when-full",
+        "--capacity",
+        "5",
+        "--events",
+        "1",
+        "--schedule",
+        "91022293dd9af3f89a86ef85010040d9a22552924559b4254912",
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert!(stderr.contains("does not fit this scenario"), "{stderr}");
+    assert!(stderr.len() < 300, "{stderr}");
+}
