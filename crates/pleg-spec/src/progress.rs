@@ -42,22 +42,20 @@ impl Display {
                     continue;
                 }
                 if bar.is_hidden() {
-                    if let Ok(read) = terminal.try_clone() {
-                        let term = console::Term::read_write_pair(
-                            read,
-                            terminal.try_clone().expect("dup"),
-                        );
-                        bar.set_draw_target(ProgressDrawTarget::term(term, 10));
-                    }
+                    // Two handles on the real terminal; if the OS refuses them, draw nothing.
+                    let (Ok(read), Ok(write)) = (terminal.try_clone(), terminal.try_clone()) else {
+                        break;
+                    };
+                    let term = console::Term::read_write_pair(read, write);
+                    bar.set_draw_target(ProgressDrawTarget::term(term, 10));
                     bar.set_style(
-                        ProgressStyle::with_template(
-                            "{spinner} {msg}: {human_pos} explored, {per_sec}, {elapsed}",
-                        )
-                        .expect("valid template"),
+                        ProgressStyle::with_template("{spinner} {msg}, {elapsed}")
+                            .expect("a constant, valid template"),
                     );
-                    bar.set_message(what.clone());
                 }
-                bar.set_position(counter.load(Ordering::Relaxed));
+                let explored = counter.load(Ordering::Relaxed);
+                let rate = explored as f64 / started.elapsed().as_secs_f64();
+                bar.set_message(format!("{what}: {explored} explored, {rate:.0}/s"));
                 bar.tick();
             }
             bar.finish_and_clear();
