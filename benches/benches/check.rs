@@ -3,8 +3,7 @@
 //! executions (loom) or iterations (shuttle), so criterion reports executions per second.
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
-use pleg_model::{Design, Scenario};
-use pleg_models::suite::{kubelet, small};
+use pleg_model::{Design, Named, Scenario};
 use pleg_models::{check, Checker, DEFAULT_LOOM_PREEMPTION_BOUND, DEFAULT_PCT_DEPTH};
 use std::time::Duration;
 
@@ -13,12 +12,12 @@ fn checks(c: &mut Criterion) {
         preemption_bound: Some(DEFAULT_LOOM_PREEMPTION_BOUND),
     };
     let mut group = c.benchmark_group("check/loom");
-    for design in Design::ALL {
+    for &design in Design::ALL {
         for (size, scenario) in [
             ("smallest", Scenario::smallest(design)),
-            ("small", small(design)),
+            ("small", Scenario::small(design)),
         ] {
-            let explored = check(&scenario, &loom).explored;
+            let explored = check(&scenario, &loom).expect("loom explores it").explored;
             group.throughput(Throughput::Elements(explored));
             group.bench_function(BenchmarkId::new(design.name(), size), |b| {
                 b.iter(|| check(&scenario, &loom))
@@ -30,8 +29,8 @@ fn checks(c: &mut Criterion) {
     // Shuttle on the fix, which runs every iteration (the blocking design stops at the first).
     let mut group = c.benchmark_group("check/shuttle");
     for (size, scenario, iterations) in [
-        ("small", small(Design::DropWhenFull), 500),
-        ("kubelet", kubelet(Design::DropWhenFull), 20),
+        ("small", Scenario::small(Design::DropWhenFull), 500),
+        ("kubelet", Scenario::kubelet(Design::DropWhenFull), 20),
     ] {
         let seed = 1;
         for checker in [

@@ -1,27 +1,13 @@
 //! The design space: every design checked for the circular wait, other stalls, lost updates
 //! and convergence, each cell backed by an exploration.
 //!
-//! Each design is explored at one table scenario (capacity 1, three pods that each change
-//! once, two relists, threshold 0) twice — without and with the periodic resync — by loom at
+//! Each design is explored at one table scenario ([`Scenario::table`]: capacity 1, three pods
+//! that each change once, two relists, threshold 0) twice — without and with the periodic resync — by loom at
 //! the given preemption bound and by shuttle PCT; the two checkers must agree, or the row says
 //! so. Then bursts of 1, 2, 3, 4 events into capacity 1 find the smallest that stalls.
 
-use crate::{check, Checker, Report, Verdict, DEFAULT_PCT_DEPTH, DEFAULT_SHUTTLE_SEED};
-use pleg_model::{Design, Gate, Scenario};
-
-/// Where the design-space table explores.
-pub fn table_scenario(design: Design, resync: bool) -> Scenario {
-    Scenario {
-        design,
-        capacity: 1,
-        events_per_relist: 3,
-        relists: 2,
-        changes: Some(1),
-        threshold: 0,
-        resync,
-        gate: Gate::Wait,
-    }
-}
+use crate::{check, CheckError, Checker, Report, Verdict, DEFAULT_PCT_DEPTH, DEFAULT_SHUTTLE_SEED};
+use pleg_model::{Design, Named, Scenario};
 
 /// The largest burst tried when looking for the smallest one that stalls.
 pub const MAX_BURST: u32 = 4;
@@ -49,8 +35,7 @@ impl Row {
     /// Some exploration found a stall of another shape.
     pub fn other_stall(&self) -> Option<&'static str> {
         self.reports().find_map(|r| match r.verdict {
-            Verdict::GatedStall(_) => Some("gated-stall"),
-            Verdict::OtherDeadlock(_) => Some("other-deadlock"),
+            Verdict::GatedStall(_) | Verdict::OtherDeadlock(_) => Some(r.verdict.kind().name()),
             _ => None,
         })
     }
@@ -89,7 +74,7 @@ impl Row {
 
 /// Explores every design. `loom_bound` is loom's preemption bound; `pct_iterations` the shuttle
 /// cross-check's budget.
-pub fn explore(loom_bound: Option<usize>, pct_iterations: usize) -> Vec<Row> {
+pub fn explore(loom_bound: Option<usize>, pct_iterations: usize) -> Result<Vec<Row>, CheckError> {
     let loom = Checker::Loom {
         preemption_bound: loom_bound,
     };
@@ -99,35 +84,38 @@ pub fn explore(loom_bound: Option<usize>, pct_iterations: usize) -> Vec<Row> {
         seed: DEFAULT_SHUTTLE_SEED,
     };
     Design::ALL
-        .into_iter()
-        .map(|design| {
-            let explore = |resync| {
-                let scenario = table_scenario(design, resync);
-                let by_loom = check(&scenario, &loom);
-                let by_pct = check(&scenario, &pct);
-                let agree = by_loom.verdict.name() == by_pct.verdict.name();
-                (by_loom, agree)
+        .iter()
+        .map(|&design| {
+            let explore = |resync| -> Result<(Report, bool), CheckError> {
+                let scenario = Scenario::table(design, resync);
+                let by_loom = check(&scenario, &loom)?;
+                let by_pct = check(&scenario, &pct)?;
+                let agree = by_loom.verdict.kind() == by_pct.verdict.kind();
+                Ok((by_loom, agree))
             };
-            let (without_resync, agree_without) = explore(false);
-            let (with_resync, agree_with) = explore(true);
-            Row {
+            let (without_resync, agree_without) = explore(false)?;
+            let (with_resync, agree_with) = explore(true)?;
+            Ok(Row {
                 design,
                 without_resync,
                 with_resync,
                 shuttle_agrees: (agree_without, agree_with),
-                smallest_stalling_burst: smallest_stalling_burst(design, &loom),
-            }
+                smallest_stalling_burst: smallest_stalling_burst(design, &loom)?,
+            })
         })
         .collect()
 }
 
-fn smallest_stalling_burst(design: Design, loom: &Checker) -> Option<u32> {
-    (1..=MAX_BURST).find(|&burst| {
+fn smallest_stalling_burst(design: Design, loom: &Checker) -> Result<Option<u32>, CheckError> {
+    for burst in 1..=MAX_BURST {
         let scenario = Scenario {
             events_per_relist: burst,
             relists: 1,
-            ..table_scenario(design, true)
+            ..Scenario::table(design, true)
         };
-        check(&scenario, loom).verdict.is_stall()
-    })
+        if check(&scenario, loom)?.verdict.is_stall() {
+            return Ok(Some(burst));
+        }
+    }
+    Ok(None)
 }

@@ -2,13 +2,14 @@
 //! under shuttle (random and PCT), each turned into a [`Report`] with a [`Verdict`].
 //!
 //! A verdict always comes from an exploration: the scenario runs inside the checker, and a
-//! checker's deadlock report is classified by reading the failing execution's trace (which
-//! actor was last seen doing what). "Holds" means the checker explored everything it was asked
-//! to explore without a failure; the [`Witnesses`] say whether that exploration reached the
-//! interesting states at all.
+//! checker's stop is classified by reading the failing execution's trace (which actor was last
+//! seen doing what). "Holds" means the checker explored everything it was asked to explore
+//! without a failure; the [`Witnesses`] say whether that exploration reached the interesting
+//! states at all, and [`vacuity`] says which of them a "holds" needs.
 //!
 //! - [`check`] runs one scenario under one [`Checker`].
 //! - [`suite`] is the default set of claims `pleg-spec check` confirms.
+//! - [`laws`] gives, in closed form, what each scenario should show.
 //! - [`designs`] explores the whole design space for `pleg-spec designs`.
 //! - [`story`] tells a counterexample in kubelet's words.
 //! - [`explicit`] is an independent explicit-state model of the same system, used to
@@ -16,6 +17,7 @@
 
 pub mod designs;
 pub mod explicit;
+pub mod laws;
 mod loom_check;
 mod quiet;
 mod shuttle_check;
@@ -25,16 +27,31 @@ mod verdict;
 
 pub use loom_check::{loom_preemption_bound, DEFAULT_LOOM_PREEMPTION_BOUND};
 pub use shuttle_check::{retry_step_bound, DEFAULT_PCT_DEPTH, DEFAULT_SHUTTLE_SEED};
-pub use verdict::{CircularWait, GatedStall, LostUpdate, Verdict};
+pub use verdict::{CircularWait, GatedStall, LostUpdate, Verdict, VerdictKind};
 
-use pleg_model::{Execution, Scenario, Witnesses};
+use pleg_model::{Execution, Named, Scenario, ScenarioError, Witnesses};
 use std::fmt;
 use std::sync::atomic::AtomicU64;
 use std::sync::Arc;
 use std::time::Instant;
+use verdict::Stop;
+
+pleg_model::named! {
+    /// The checkers, by the one name each goes by.
+    pub enum CheckerKind: "checker" {
+        /// Every interleaving within a preemption bound.
+        Loom = "loom",
+        /// Uniformly random schedules from a seed.
+        ShuttleRandom = "shuttle-random",
+        /// PCT schedules (probabilistic guarantees for bugs of small depth) from a seed.
+        ShuttlePct = "shuttle-pct",
+        /// One execution following a recorded counterexample.
+        Replay = "replay",
+    }
+}
 
 /// How a scenario is explored.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Checker {
     /// Every interleaving with at most `preemption_bound` preemptions (`None`: unbounded).
     Loom { preemption_bound: Option<usize> },
@@ -46,18 +63,22 @@ pub enum Checker {
         depth: usize,
         seed: u64,
     },
-    /// One execution following a recorded shuttle schedule.
-    ShuttleReplay,
+    /// One execution following a shuttle schedule a failing check recorded.
+    Replay { schedule: String },
 }
 
 impl Checker {
-    pub fn name(&self) -> &'static str {
+    pub fn kind(&self) -> CheckerKind {
         match self {
-            Checker::Loom { .. } => "loom",
-            Checker::ShuttleRandom { .. } => "shuttle-random",
-            Checker::ShuttlePct { .. } => "shuttle-pct",
-            Checker::ShuttleReplay => "shuttle-replay",
+            Checker::Loom { .. } => CheckerKind::Loom,
+            Checker::ShuttleRandom { .. } => CheckerKind::ShuttleRandom,
+            Checker::ShuttlePct { .. } => CheckerKind::ShuttlePct,
+            Checker::Replay { .. } => CheckerKind::Replay,
         }
+    }
+
+    pub fn name(&self) -> &'static str {
+        self.kind().name()
     }
 
     /// The checker's own bounds, as printed in the verdict table.
@@ -75,7 +96,7 @@ impl Checker {
                 depth,
                 seed,
             } => format!("{iterations} it, depth {depth}, seed {seed}"),
-            Checker::ShuttleReplay => "1 recorded schedule".to_owned(),
+            Checker::Replay { .. } => "1 recorded schedule".to_owned(),
         }
     }
 }
@@ -85,6 +106,32 @@ impl fmt::Display for Checker {
         f.write_str(self.name())
     }
 }
+
+/// Why a check could not be run: said in one line, before or instead of a verdict.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CheckError {
+    /// The scenario itself cannot run (zero capacity, no relists).
+    Scenario(ScenarioError),
+    /// The checker cannot explore this scenario: what limit, and which checker can.
+    TooLarge(String),
+    /// The checker cannot run this kind of scenario at all.
+    Unsupported(String),
+    /// A replay's schedule is malformed or was recorded for another scenario.
+    Schedule(String),
+}
+
+impl fmt::Display for CheckError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            CheckError::Scenario(e) => e.fmt(f),
+            CheckError::TooLarge(why)
+            | CheckError::Unsupported(why)
+            | CheckError::Schedule(why) => f.write_str(why),
+        }
+    }
+}
+
+impl std::error::Error for CheckError {}
 
 /// The result of one check.
 #[derive(Debug, Clone)]
@@ -98,82 +145,105 @@ pub struct Report {
     pub seconds: f64,
     /// The failing execution's trace, for every verdict other than [`Verdict::Holds`].
     pub counterexample: Option<Execution>,
-    /// The failing shuttle schedule, replayable with [`replay`].
+    /// What replays the counterexample: a shuttle schedule for `pleg-spec replay --schedule`.
     pub schedule: Option<String>,
     /// For loom: the smallest preemption bound at which the counterexample was found.
     pub counterexample_bound: Option<usize>,
 }
 
+impl Report {
+    /// Which interesting states a "holds" should have reached and did not, if any: a "holds"
+    /// that never reached them proves nothing. The one non-vacuity rule: the suite, `--expect`
+    /// and the tests all use it.
+    pub fn vacuity(&self) -> Option<String> {
+        let missing = missing_witnesses(&self.scenario, &self.witnesses);
+        (!missing.is_empty())
+            .then(|| format!("holds, but vacuously: never reached {}", missing.join(", ")))
+    }
+}
+
+/// The witnesses a non-vacuous "holds" of `scenario` needs, and which of them are zero: a full
+/// channel always; relist blocked in a send (designs that block) or a discard (designs that
+/// drop); a closed gate (gated designs); and syncLoop draining while a relist was mid-batch.
+pub fn missing_witnesses(scenario: &Scenario, w: &Witnesses) -> Vec<&'static str> {
+    let design = scenario.design;
+    [
+        ("channel full", true, w.channel_full),
+        (
+            "relist blocked in send",
+            design.blocking_send(),
+            w.relist_blocked,
+        ),
+        ("discard", design.can_discard(), w.discards),
+        ("gate closed", design.gated(), w.gate_closed),
+        ("drained mid-relist", true, w.drained_mid_relist),
+    ]
+    .into_iter()
+    .filter(|&(_, needed, count)| needed && count == 0)
+    .map(|(name, _, _)| name)
+    .collect()
+}
+
 /// A counter of executions (or iterations) that a check bumps as it goes, for a progress display.
 pub type Progress = Option<Arc<AtomicU64>>;
 
-/// Runs `scenario` under `checker`. The scenario must be valid ([`Scenario::validate`]);
-/// [`Checker::ShuttleReplay`] goes through [`replay`] instead.
-pub fn check(scenario: &Scenario, checker: &Checker) -> Report {
+/// Runs `scenario` under `checker`.
+pub fn check(scenario: &Scenario, checker: &Checker) -> Result<Report, CheckError> {
     check_with_progress(scenario, checker, &None)
 }
 
 /// [`check`], counting every execution into `progress` as it starts.
-pub fn check_with_progress(scenario: &Scenario, checker: &Checker, progress: &Progress) -> Report {
+pub fn check_with_progress(
+    scenario: &Scenario,
+    checker: &Checker,
+    progress: &Progress,
+) -> Result<Report, CheckError> {
+    scenario.validate().map_err(CheckError::Scenario)?;
     let started = Instant::now();
-    let run = match *checker {
-        Checker::Loom { preemption_bound } => loom_check::run(scenario, preemption_bound, progress),
+    let run = match checker {
+        Checker::Loom { preemption_bound } => {
+            loom_check::run(scenario, *preemption_bound, progress)?
+        }
         Checker::ShuttleRandom { iterations, seed } => {
-            shuttle_check::run_random(scenario, iterations, seed, progress)
+            shuttle_check::run_random(scenario, *iterations, *seed, progress)
         }
         Checker::ShuttlePct {
             iterations,
             depth,
             seed,
-        } => shuttle_check::run_pct(scenario, iterations, depth, seed, progress),
-        Checker::ShuttleReplay => panic!("a replay needs its schedule: call `replay`"),
+        } => shuttle_check::run_pct(scenario, *iterations, *depth, *seed, progress),
+        Checker::Replay { schedule } => shuttle_check::replay(scenario, schedule)?,
     };
-    let verdict = verdict::classify(run.failure.as_deref(), &run.last_execution);
-    let failed = !matches!(verdict, Verdict::Holds);
-    Report {
-        scenario: *scenario,
-        checker: *checker,
-        verdict,
-        explored: run.explored,
-        witnesses: run.witnesses,
-        seconds: started.elapsed().as_secs_f64(),
-        counterexample: failed.then_some(run.last_execution),
-        schedule: if failed { run.schedule } else { None },
-        counterexample_bound: if failed {
-            run.counterexample_bound
-        } else {
-            None
-        },
-    }
-}
-
-/// Replays a shuttle schedule printed by a failing check; `Err` if the schedule is malformed or
-/// does not fit the scenario.
-pub fn replay(scenario: &Scenario, schedule: &str) -> Result<Report, String> {
-    let started = Instant::now();
-    let run = shuttle_check::replay(scenario, schedule)?;
-    let verdict = verdict::classify(run.failure.as_deref(), &run.last_execution);
-    let failed = !matches!(verdict, Verdict::Holds);
-    Ok(Report {
-        scenario: *scenario,
-        checker: Checker::ShuttleReplay,
-        verdict,
-        explored: run.explored,
-        witnesses: run.witnesses,
-        seconds: started.elapsed().as_secs_f64(),
-        counterexample: failed.then_some(run.last_execution),
-        schedule: Some(schedule.split_whitespace().collect()),
-        counterexample_bound: None,
-    })
+    Ok(run.into_report(scenario, checker, started))
 }
 
 /// What a checker run left behind, before classification.
 struct Run {
-    /// The checker's panic message, if an execution failed.
-    failure: Option<String>,
+    /// Why the checker stopped, if an execution failed.
+    stop: Option<Stop>,
     explored: u64,
     witnesses: Witnesses,
     last_execution: Execution,
     schedule: Option<String>,
     counterexample_bound: Option<usize>,
+}
+
+impl Run {
+    /// The one place a [`Report`] is built: the verdict is classified here, and the
+    /// counterexample kept only when there is one.
+    fn into_report(self, scenario: &Scenario, checker: &Checker, started: Instant) -> Report {
+        let verdict = verdict::classify(self.stop.as_ref(), &self.last_execution);
+        let failed = verdict != Verdict::Holds;
+        Report {
+            scenario: *scenario,
+            checker: checker.clone(),
+            verdict,
+            explored: self.explored,
+            witnesses: self.witnesses,
+            seconds: started.elapsed().as_secs_f64(),
+            counterexample: failed.then_some(self.last_execution),
+            schedule: self.schedule.filter(|_| failed),
+            counterexample_bound: self.counterexample_bound.filter(|_| failed),
+        }
+    }
 }

@@ -50,6 +50,8 @@ fn message(payload: &(dyn Any + Send)) -> String {
         (*s).to_owned()
     } else if let Some(s) = payload.downcast_ref::<String>() {
         s.clone()
+    } else if let Some(action) = payload.downcast_ref::<pleg_model::Action>() {
+        format!("{action:?}")
     } else {
         "a model thread panicked with a non-string payload".to_owned()
     }

@@ -3,10 +3,13 @@
 //!
 //! shuttle prints a failing schedule from its panic hook; we record it ourselves instead, with a
 //! scheduler wrapper that notes every decision the inner scheduler makes, exactly as shuttle's
-//! own schedule recorder does, and serialise it in shuttle's replay format.
+//! own schedule recorder does, and serialise it in shuttle's replay format. Go's map order is
+//! drawn from shuttle's own random source inside each execution, so it is explored with the
+//! schedule and recorded in it: a replay visits the pods in the same orders.
 
 use crate::quiet::catch_quietly;
-use crate::{Progress, Run};
+use crate::verdict::Stop;
+use crate::{CheckError, Progress, Run};
 use pleg_model::runtime::Shuttle;
 use pleg_model::{Gate, Recorder, Scenario};
 use shuttle::scheduler::{
@@ -51,20 +54,34 @@ pub(crate) fn run_pct(
     run_with(scenario, scheduler, progress)
 }
 
-pub(crate) fn replay(scenario: &Scenario, schedule: &str) -> Result<Run, String> {
-    let decoded = serialization::deserialize_schedule(schedule)
-        .ok_or_else(|| "malformed schedule: not a shuttle schedule string".to_owned())?;
+pub(crate) fn replay(scenario: &Scenario, schedule: &str) -> Result<Run, CheckError> {
+    let decoded = serialization::deserialize_schedule(schedule).ok_or_else(|| {
+        CheckError::Schedule("malformed schedule: not a shuttle schedule string".to_owned())
+    })?;
     let run = run_with(scenario, ReplayScheduler::new_from_schedule(decoded), &None);
-    match run.failure.as_deref() {
-        Some(m) if m.contains("schedule ended early") || m.contains("scheduled task") => {
+    match &run.stop {
+        Some(Stop::Panic(m))
+            if m.contains("schedule ended early") || m.contains("scheduled task") =>
+        {
             // shuttle appends a dump of every task; the first clause says what went wrong.
             let what = m.split(", but choices were").next().unwrap_or(m);
             let what = what.lines().next().unwrap_or(what);
-            Err(format!(
+            Err(CheckError::Schedule(format!(
                 "the schedule does not fit this scenario (it was recorded for another): {what}"
-            ))
+            )))
         }
         _ => Ok(run),
+    }
+}
+
+/// What shuttle's report of a failed execution means.
+fn stop(message: String) -> Stop {
+    if message.starts_with("deadlock") {
+        Stop::Deadlock(message)
+    } else if message.contains("exceeded max_steps") {
+        Stop::StepBound
+    } else {
+        Stop::Panic(message)
     }
 }
 
@@ -79,19 +96,20 @@ fn run_with(scenario: &Scenario, scheduler: impl Scheduler + 'static, progress: 
     }
     let runner = shuttle::Runner::new(recording, config);
     let (model_recorder, model_scenario) = (Arc::clone(&recorder), *scenario);
-    let failure = catch_quietly(move || {
+    let stop = catch_quietly(move || {
         runner.run(move || {
             pleg_model::run::<Shuttle>(&model_scenario, &model_recorder);
         })
     })
-    .err();
-    let schedule = failure.as_ref().map(|_| {
+    .err()
+    .map(stop);
+    let schedule = stop.as_ref().map(|_| {
         let schedule = schedule.lock().unwrap_or_else(|p| p.into_inner());
         // One line: shuttle wraps its format at 76 columns, and ignores whitespace on input.
         serialize(&schedule).split_whitespace().collect()
     });
     Run {
-        failure,
+        stop,
         explored: recorder.executions(),
         witnesses: recorder.witnesses(),
         last_execution: recorder.last_execution(),

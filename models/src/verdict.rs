@@ -1,11 +1,43 @@
-//! Turning a checker's failure into a verdict, by the shape of the failing execution.
+//! Verdicts, and how a checker's stop becomes one: by the shape of the failing execution.
 //!
-//! A checker only says "deadlock", "exceeded max_steps" or an assertion's message. Which stall
-//! (or which lost pod) it was is read from the failing execution's trace: the last thing each
-//! actor was seen doing, and the channel's length at the end.
+//! A checker only says that it stopped — every thread blocked, the step bound run out, a panic
+//! ([`Stop`], read from the checker's report once, in its driver). Which stall or which lost
+//! pod it was is read from the failing execution's trace: the last thing each actor was seen
+//! doing, and the channel's length at the end. No verdict is read from message text.
 
 use pleg_model::{Action, Actor, EventId, Execution, Tick, Unhealthy};
-use std::fmt;
+
+pleg_model::named! {
+    /// The kind of a verdict: the one name used by `--expect`, the tables, the laws and JSON.
+    pub enum VerdictKind: "verdict" {
+        /// No failure was reachable (within the checker's bounds).
+        Holds = "holds",
+        /// The circular wait of kubernetes#72482, with the wait gate.
+        Deadlock = "deadlock",
+        /// The circular wait with kubelet's own retry gate: syncLoop retries for ever.
+        Livelock = "livelock",
+        /// Evented PLEG's full-channel stall: nothing blocked, nothing drained.
+        GatedStall = "gated-stall",
+        /// A pod ends out of date.
+        LostUpdate = "lost-update",
+        /// Every thread stopped in some other shape.
+        OtherDeadlock = "other-deadlock",
+        /// An execution failed for another reason (a model assertion).
+        Failed = "failed",
+    }
+}
+
+/// Why a checker stopped an execution, read from its report by the checker's driver.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Stop {
+    /// Every thread was blocked (the checker's deadlock report, kept for other shapes).
+    Deadlock(String),
+    /// The execution ran past the step bound: kubelet's retry gate spinning.
+    StepBound,
+    /// A thread of the model panicked: the convergence check (its trace ends in
+    /// [`Action::LostUpdate`]) or a model assertion (the message).
+    Panic(String),
+}
 
 /// What a check concluded.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -63,16 +95,15 @@ pub struct LostUpdate {
 }
 
 impl Verdict {
-    /// The verdict's name in tables and JSON.
-    pub fn name(&self) -> &'static str {
+    pub fn kind(&self) -> VerdictKind {
         match self {
-            Verdict::Holds => "holds",
-            Verdict::CircularWait(_) => "deadlock",
-            Verdict::Livelock(_) => "livelock",
-            Verdict::GatedStall(_) => "gated-stall",
-            Verdict::LostUpdate(_) => "lost-update",
-            Verdict::OtherDeadlock(_) => "other-deadlock",
-            Verdict::Failed(_) => "failed",
+            Verdict::Holds => VerdictKind::Holds,
+            Verdict::CircularWait(_) => VerdictKind::Deadlock,
+            Verdict::Livelock(_) => VerdictKind::Livelock,
+            Verdict::GatedStall(_) => VerdictKind::GatedStall,
+            Verdict::LostUpdate(_) => VerdictKind::LostUpdate,
+            Verdict::OtherDeadlock(_) => VerdictKind::OtherDeadlock,
+            Verdict::Failed(_) => VerdictKind::Failed,
         }
     }
 
@@ -85,36 +116,28 @@ impl Verdict {
     }
 }
 
-impl fmt::Display for Verdict {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.name())
+impl std::fmt::Display for Verdict {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(pleg_model::Named::name(self.kind()))
     }
 }
 
-pub(crate) fn classify(failure: Option<&str>, execution: &Execution) -> Verdict {
-    let Some(message) = failure else {
-        return Verdict::Holds;
-    };
-    if message.starts_with("deadlock") {
-        if let Some(cw) = circular_wait(execution) {
-            return Verdict::CircularWait(cw);
-        }
-        if let Some(stall) = gated_stall(execution) {
-            return Verdict::GatedStall(stall);
-        }
-        return Verdict::OtherDeadlock(message.to_owned());
+/// The verdict of a checker run that stopped (or not) with `stop` on `execution`.
+pub(crate) fn classify(stop: Option<&Stop>, execution: &Execution) -> Verdict {
+    match stop {
+        None => Verdict::Holds,
+        Some(Stop::Deadlock(report)) => circular_wait(execution)
+            .map(Verdict::CircularWait)
+            .or_else(|| gated_stall(execution).map(Verdict::GatedStall))
+            .unwrap_or_else(|| Verdict::OtherDeadlock(report.clone())),
+        Some(Stop::StepBound) => circular_wait(execution)
+            .map(Verdict::Livelock)
+            .or_else(|| gated_stall(execution).map(Verdict::GatedStall))
+            .unwrap_or_else(|| Verdict::Failed("the step bound ran out".to_owned())),
+        Some(Stop::Panic(message)) => lost_update(execution)
+            .map(Verdict::LostUpdate)
+            .unwrap_or_else(|| Verdict::Failed(message.clone())),
     }
-    if message.starts_with("lost update") {
-        if let Some(lost) = lost_update(execution) {
-            return Verdict::LostUpdate(lost);
-        }
-    }
-    if message.contains("exceeded max_steps") {
-        if let Some(cw) = circular_wait(execution) {
-            return Verdict::Livelock(cw);
-        }
-    }
-    Verdict::Failed(message.to_owned())
 }
 
 fn circular_wait(execution: &Execution) -> Option<CircularWait> {

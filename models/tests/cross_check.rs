@@ -6,7 +6,7 @@
 //! explicit model reaches no failure, and a failure loom reports is one the explicit model
 //! reaches.
 
-use pleg_model::{Design, Scenario};
+use pleg_model::{Design, MapOrder, Named, Scenario};
 use pleg_models::explicit::{explore, Exploration};
 use pleg_models::{check, Checker, Verdict};
 
@@ -21,7 +21,8 @@ fn agree(scenario: &Scenario) -> Exploration {
         &Checker::Loom {
             preemption_bound: Some(GRID_BOUND),
         },
-    );
+    )
+    .expect("loom explores the grid");
     let reachable = match &loom.verdict {
         Verdict::Holds => explicit.holds(),
         Verdict::CircularWait(_) => explicit.circular_wait,
@@ -54,6 +55,7 @@ fn loom_and_the_explicit_model_agree_on_blocking_and_the_fix() {
                             events_per_relist,
                             relists,
                             threshold,
+                            map_order: MapOrder::Fixed,
                             ..Scenario::smallest(design)
                         };
                         let explicit = agree(&scenario);
@@ -77,7 +79,7 @@ fn loom_and_the_explicit_model_agree_on_blocking_and_the_fix() {
 #[test]
 fn loom_and_the_explicit_model_agree_on_every_design_without_resync() {
     let mut compared = 0;
-    for design in Design::ALL {
+    for &design in Design::ALL {
         for capacity in 1..=2 {
             for events_per_relist in 1..=3 {
                 for relists in 1..=2 {
@@ -87,6 +89,7 @@ fn loom_and_the_explicit_model_agree_on_every_design_without_resync() {
                         relists,
                         changes: Some(1),
                         resync: false,
+                        map_order: MapOrder::Fixed,
                         ..Scenario::smallest(design)
                     };
                     agree(&scenario);

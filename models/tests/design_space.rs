@@ -1,49 +1,32 @@
 //! What the fix costs, and the rest of the design space, each claim checked by exploration.
 //!
 //! Scenario unless stated: capacity 1, three pods that each change once, two relists,
-//! threshold 0 (`designs::table_scenario`) — small enough for loom at the default bound in
-//! about a second, big enough that every design both fills the channel and (where it can)
-//! discards.
+//! threshold 0 ([`Scenario::table`]) — small enough for loom at the default bound in about a
+//! second, big enough that every design both fills the channel and (where it can) discards.
 
 mod common;
 
 use common::*;
 use pleg_model::{Action, Design, Gate, Scenario};
-use pleg_models::designs::{self, table_scenario};
-use pleg_models::{check, loom_preemption_bound, story, Checker, Report, Verdict};
-
-fn loom(scenario: &Scenario) -> Report {
-    let preemption_bound = loom_preemption_bound().expect("valid LOOM_MAX_PREEMPTIONS");
-    check(scenario, &Checker::Loom { preemption_bound })
-}
-
-fn shuttle_random(scenario: &Scenario) -> Report {
-    let checker = Checker::ShuttleRandom {
-        iterations: 500,
-        seed: pleg_models::DEFAULT_SHUTTLE_SEED,
-    };
-    check(scenario, &checker)
-}
+use pleg_models::suite::Claim;
+use pleg_models::{designs, story, Checker, Verdict, VerdictKind};
 
 /// The fix's price: with select/default and no periodic resync, a discarded event is never
 /// re-sent — podRecords.update ran before the send, so the next relist sees no change — and the
 /// pod stays out of date. The story shows the discard and the quiet relist finding no change.
 #[test]
 fn drop_when_full_without_resync_loses_an_update_under_loom() {
-    let report = loom(&table_scenario(Design::DropWhenFull, false));
-    let Verdict::LostUpdate(lost) = report.verdict else {
-        panic!("expected a lost update, found {:?}", report.verdict);
-    };
+    let report = loom(&Scenario::table(Design::DropWhenFull, false));
+    let lost = assert_lost_update(&report);
     assert_eq!((lost.synced, lost.latest), (0, 1));
-    let discarded = lost.discarded.expect("the lost pod's event was discarded");
-    assert_eq!((discarded.pod, discarded.relist), (lost.pod, 1));
-    let steps = &report.counterexample.as_ref().unwrap().steps;
-    assert!(steps.iter().any(|s| s.action
-        == Action::NoChange {
-            pod: lost.pod,
-            record: 1
-        }));
-    let text = story::render(report.counterexample.as_ref().unwrap(), &report.verdict);
+    assert_eq!(lost.discarded.map(|e| e.relist), Some(1));
+    let execution = report.counterexample.as_ref().unwrap();
+    let no_change = Action::NoChange {
+        pod: lost.pod,
+        record: 1,
+    };
+    assert!(execution.steps.iter().any(|s| s.action == no_change));
+    let text = story::render(execution, &report.verdict);
     assert!(
         text.contains("no change — podRecords already holds version 1"),
         "{text}"
@@ -53,29 +36,48 @@ fn drop_when_full_without_resync_loses_an_update_under_loom() {
 
 #[test]
 fn drop_when_full_without_resync_loses_an_update_under_shuttle() {
-    let report = shuttle_random(&table_scenario(Design::DropWhenFull, false));
-    assert!(
-        matches!(report.verdict, Verdict::LostUpdate(_)),
-        "{:?}",
-        report.verdict
-    );
+    assert_lost_update(&shuttle_random(
+        &Scenario::table(Design::DropWhenFull, false),
+        500,
+    ));
 }
 
 /// With kubelet's periodic resync the same design converges in every interleaving — at bounds
-/// where discards were actually reached. (Mutation guard: the test above is the same harness
-/// without the resync.)
+/// where discards were actually reached. (Its mutation guard is the test above: the same
+/// harness without the resync.)
 #[test]
 fn drop_when_full_with_resync_converges_under_loom() {
-    let report = loom(&table_scenario(Design::DropWhenFull, true));
-    assert_holds_non_vacuously(&report);
+    assert_holds_non_vacuously(&loom(&Scenario::table(Design::DropWhenFull, true)));
 }
 
-/// Advancing podRecords only after delivery (kubernetes#136408) makes the next relist
-/// regenerate a dropped event: it converges without any resync, discards included.
+/// With pods changing twice, PLEG going stale only after two ticks and no resync, the fix loses
+/// an update only because relists visit the pods in different orders (Go's map order); with
+/// the resync it holds. Both claims are what the laws say.
+#[test]
+fn the_fix_at_threshold_1_with_two_changes_per_pod_under_loom() {
+    let twice = |resync| Scenario {
+        capacity: 2,
+        events_per_relist: 2,
+        relists: 2,
+        threshold: 1,
+        resync,
+        ..Scenario::smallest(Design::DropWhenFull)
+    };
+    let without = loom(&twice(false));
+    assert_lost_update(&without);
+    let with = loom(&twice(true));
+    assert_holds_non_vacuously(&with);
+    for report in [&without, &with] {
+        let claim = Claim::by_law(report.scenario, report.checker.clone());
+        assert_eq!(claim.judge(report), Ok(()));
+    }
+}
+
+/// Advancing podRecords only after delivery (kubernetes PR #136408, closed unmerged) makes the
+/// next relist regenerate a dropped event: it converges without any resync, discards included.
 #[test]
 fn record_after_send_converges_without_resync_under_loom() {
-    let report = loom(&table_scenario(Design::RecordAfterSend, false));
-    assert_holds_non_vacuously(&report);
+    assert_holds_non_vacuously(&loom(&Scenario::table(Design::RecordAfterSend, false)));
 }
 
 /// The "first reaction": a channel twice as large only raises the burst needed. Two events
@@ -92,18 +94,19 @@ fn a_bigger_channel_only_raises_the_burst_needed() {
 }
 
 /// Fixing the consumer side alone: syncLoop drains PLEG events even while unhealthy, so the
-/// blocking send always gets through. Relist did block on a full channel (witnessed).
+/// blocking send always gets through. relist did block on a full channel (witnessed).
 #[test]
 fn ungated_drain_never_stalls_under_loom() {
-    let report = loom(&table_scenario(Design::UngatedDrain, true));
+    let report = loom(&Scenario::table(Design::UngatedDrain, true));
     assert_holds_non_vacuously(&report);
+    assert!(report.witnesses.relist_blocked > 0);
 }
 
 /// Evented PLEG's health rule (unhealthy while `len == cap`) on its own re-creates a stall:
 /// the full channel closes the gate that is its only drain. No thread is blocked in a send.
 #[test]
 fn evented_health_stalls_with_no_blocked_sender_under_loom() {
-    let report = loom(&table_scenario(Design::EventedHealth, true));
+    let report = loom(&Scenario::table(Design::EventedHealth, true));
     let Verdict::GatedStall(stall) = report.verdict else {
         panic!("expected the gated stall, found {:?}", report.verdict);
     };
@@ -114,6 +117,67 @@ fn evented_health_stalls_with_no_blocked_sender_under_loom() {
     );
 }
 
+/// The design a "holds" is guarded by: the same harness, handed the design with the one thing
+/// that makes it hold taken away, must report the failure that thing prevents.
+fn mutation_guard(design: Design, resync: bool) -> Option<(Design, bool, VerdictKind)> {
+    match (design, resync) {
+        // The fix without select/default: kubelet 1.12.
+        (Design::DropWhenFull, true) => Some((Design::Blocking, true, VerdictKind::Deadlock)),
+        // Records advanced before delivery again: the fix without its regeneration.
+        (Design::RecordAfterSend, _) => {
+            Some((Design::DropWhenFull, false, VerdictKind::LostUpdate))
+        }
+        // The drain gated again.
+        (Design::UngatedDrain, _) => Some((Design::Blocking, resync, VerdictKind::Deadlock)),
+        _ => None,
+    }
+}
+
+/// Every design that holds in the design table has a guard, and the guard fires in the same
+/// harness (loom at the default bound, the table's scenario): each "holds" is a check that can
+/// fail.
+#[test]
+fn every_holding_design_has_a_mutation_guard_that_fires() {
+    let mut guarded = 0;
+    for &design in <Design as pleg_model::Named>::ALL {
+        for resync in [false, true] {
+            let scenario = Scenario::table(design, resync);
+            let report = loom(&scenario);
+            if report.verdict != Verdict::Holds {
+                continue;
+            }
+            assert_holds_non_vacuously(&report);
+            let (mutant, mutant_resync, fails_with) = mutation_guard(design, resync)
+                .unwrap_or_else(|| panic!("{design} (resync {resync}) holds with no guard"));
+            let guard = loom(&Scenario::table(mutant, mutant_resync));
+            assert_eq!(guard.verdict.kind(), fails_with, "guard of {design}");
+            guarded += 1;
+        }
+    }
+    assert_eq!(
+        guarded, 5,
+        "drop-when-full (resync), record-after-send x2, ungated-drain x2"
+    );
+}
+
+/// A "holds" that never reached the interesting states proves nothing, and is refuted: a
+/// channel with room for every event never fills, so the fix "holds" vacuously.
+#[test]
+fn a_vacuous_holds_is_refuted() {
+    let roomy = Scenario {
+        capacity: 10,
+        ..Scenario::smallest(Design::DropWhenFull)
+    };
+    let report = loom(&roomy);
+    assert_eq!(report.verdict, Verdict::Holds);
+    let claim = Claim::by_law(roomy, report.checker.clone());
+    let refuted = claim.judge(&report).unwrap_err();
+    assert_eq!(
+        refuted,
+        "holds, but vacuously: never reached channel full, discard"
+    );
+}
+
 /// The gate as kubelet writes it — check, back off, retry — under shuttle with a step bound:
 /// the blocking design exhausts the bound with syncLoop busy and nothing consumed (a
 /// livelock), the fix finishes. This validates the wait-based gate the loom checks use.
@@ -121,31 +185,43 @@ fn evented_health_stalls_with_no_blocked_sender_under_loom() {
 fn retry_gate_livelocks_the_blocking_design_and_not_the_fix_under_shuttle() {
     let retry = |design| Scenario {
         gate: Gate::Retry,
-        ..small(design)
+        ..Scenario::small(design)
     };
-    let blocking = shuttle_random(&retry(Design::Blocking));
+    let blocking = shuttle_random(&retry(Design::Blocking), 500);
     let Verdict::Livelock(cw) = blocking.verdict else {
         panic!("expected a livelock, found {:?}", blocking.verdict);
     };
     assert_eq!(cw.channel_len, cw.capacity);
-    let pct = Checker::ShuttlePct {
-        iterations: 500,
-        depth: pleg_models::DEFAULT_PCT_DEPTH,
-        seed: pleg_models::DEFAULT_SHUTTLE_SEED,
+    assert_eq!(
+        shuttle_pct(&retry(Design::Blocking), 500).verdict.kind(),
+        VerdictKind::Livelock
+    );
+    assert_holds_non_vacuously(&shuttle_random(&retry(Design::DropWhenFull), 500));
+    assert_holds_non_vacuously(&shuttle_pct(&retry(Design::DropWhenFull), 500));
+}
+
+/// loom cannot run the retry gate (a stalled execution never ends): refused, not failed.
+#[test]
+fn loom_refuses_the_retry_gate() {
+    let retry = Scenario {
+        gate: Gate::Retry,
+        ..Scenario::small(Design::Blocking)
     };
-    assert!(matches!(
-        check(&retry(Design::Blocking), &pct).verdict,
-        Verdict::Livelock(_)
-    ));
-    assert_holds_non_vacuously(&shuttle_random(&retry(Design::DropWhenFull)));
-    assert_holds_non_vacuously(&check(&retry(Design::DropWhenFull), &pct));
+    let checker = Checker::Loom {
+        preemption_bound: Some(1),
+    };
+    let err = pleg_models::check(&retry, &checker).unwrap_err();
+    assert!(
+        matches!(err, pleg_models::CheckError::Unsupported(_)),
+        "{err:?}"
+    );
 }
 
 /// The design-space table, cell by cell (loom at bound 2 to keep the test to seconds; the CLI
 /// uses the default bound).
 #[test]
 fn the_design_table_says_what_each_design_does() {
-    let rows = designs::explore(Some(2), 200);
+    let rows = designs::explore(Some(2), 200).expect("every table cell is explorable");
     let row = |d: Design| rows.iter().find(|r| r.design == d).unwrap();
     for r in &rows {
         assert_eq!(r.shuttle_agrees, (true, true), "{}", r.design);

@@ -1,21 +1,16 @@
-//! The model under loom: every interleaving within the preemption bound.
+//! The model under loom: every interleaving within the preemption bound, for every map order.
 //!
-//! Bounds: [`DEFAULT_LOOM_PREEMPTION_BOUND`] unless `LOOM_MAX_PREEMPTIONS` says otherwise;
-//! scenarios are the smallest stalling one (capacity 1, 2 events, 1 relist, threshold 0) and
-//! `small` (capacity 2, 3 events, 2 relists). Each test finishes in about a second in release.
+//! Bounds: the default preemption bound, named in the tests (never read from the
+//! environment), and bound 3 where a count measured there is pinned; scenarios are the smallest stalling one (capacity 1, 2 events, 1 relist,
+//! threshold 0) and the small one (capacity 2, 3 events, 2 relists). Each test finishes in a
+//! few seconds in release.
 
 mod common;
 
 use common::*;
 use pleg_model::runtime::Loom;
-use pleg_model::{Design, Recorder, Scenario};
-use pleg_models::{check, loom_preemption_bound, Checker, Report, DEFAULT_LOOM_PREEMPTION_BOUND};
+use pleg_model::{Design, MapOrder, Orders, Recorder, Scenario};
 use std::sync::Arc;
-
-fn loom(scenario: &Scenario) -> Report {
-    let preemption_bound = loom_preemption_bound().expect("valid LOOM_MAX_PREEMPTIONS");
-    check(scenario, &Checker::Loom { preemption_bound })
-}
 
 /// The bug: relist fills the one-slot channel, blocks on its second event, the clock passes
 /// relistThreshold, syncLoop finds PLEG unhealthy and stops reading. loom reports a deadlock;
@@ -26,6 +21,7 @@ fn blocking_send_deadlocks_under_loom() {
     let cw = assert_circular_wait(&report);
     assert_eq!((cw.channel_len, cw.capacity), (1, 1));
     assert_eq!((cw.blocked_event, cw.index, cw.of), (event(1, 1), 2, 2));
+    assert_eq!(report.counterexample_bound, Some(0));
 }
 
 /// The stall does not need one oversized relist: events left over from a relist that syncLoop
@@ -41,32 +37,36 @@ fn blocking_send_deadlocks_across_relists_under_loom() {
     assert_eq!(cw.blocked_event, event(2, 0));
 }
 
-/// The fix: with select/default every interleaving within the bound ends cleanly, and the
-/// exploration did reach full channels, discards and a closed gate.
+/// The fix: with select/default every interleaving of every map order within the bound ends
+/// cleanly, and the exploration did reach full channels, discards, a closed gate and syncLoop
+/// draining mid-relist.
 #[test]
 fn drop_when_full_never_deadlocks_under_loom() {
-    let report = loom(&small(Design::DropWhenFull));
-    assert_holds_non_vacuously(&report);
+    assert_holds_non_vacuously(&loom(&Scenario::small(Design::DropWhenFull)));
 }
 
 /// Mutation guard: the very harness that says "holds" for the fix says "circular wait" when
 /// handed the blocking design at the same bounds. The check can fail.
 #[test]
 fn fix_harness_reports_the_stall_when_given_the_blocking_design() {
-    let report = loom(&small(Design::Blocking));
-    assert_circular_wait(&report);
+    assert_circular_wait(&loom(&Scenario::small(Design::Blocking)));
 }
 
 /// Pinned execution counts: a change to the model (or to how it is recorded) that shrinks or
-/// grows the search is noticed. Only meaningful at the default bound.
+/// grows the search is noticed. The bound is named, not read from the environment, so the
+/// test never skips. Pod order gives the counts measured before Go's map order was modelled;
+/// Go's order explores every order of relist 2 (six for three pods), so roughly six times more.
 #[test]
-fn loom_execution_counts_are_pinned_at_the_default_bound() {
-    if loom_preemption_bound() != Ok(Some(DEFAULT_LOOM_PREEMPTION_BOUND)) {
-        return; // LOOM_MAX_PREEMPTIONS overrides the bound these counts were measured at.
-    }
-    let smallest = loom(&Scenario::smallest(Design::DropWhenFull));
-    let small = loom(&small(Design::DropWhenFull));
+fn loom_execution_counts_are_pinned() {
+    let fixed = |s: Scenario| Scenario {
+        map_order: MapOrder::Fixed,
+        ..s
+    };
+    let smallest = loom_at(&fixed(Scenario::smallest(Design::DropWhenFull)), 3);
+    let small = loom_at(&fixed(Scenario::small(Design::DropWhenFull)), 3);
     assert_eq!((smallest.explored, small.explored), (3273, 21643));
+    let go = loom_at(&Scenario::small(Design::DropWhenFull), 2);
+    assert_eq!(go.explored, 6 * 1214);
 }
 
 /// Recording adds no interleavings: loom explores exactly as many executions with a recorder
@@ -76,10 +76,15 @@ fn recording_does_not_change_what_loom_explores() {
     let explored = |recorder: Recorder| {
         let recorder = Arc::new(recorder);
         let mut builder = loom::model::Builder::new();
-        builder.preemption_bound = Some(DEFAULT_LOOM_PREEMPTION_BOUND);
-        let (model_recorder, scenario) = (Arc::clone(&recorder), small(Design::DropWhenFull));
+        builder.preemption_bound = Some(3);
+        let scenario = Scenario {
+            map_order: MapOrder::Fixed,
+            ..Scenario::small(Design::DropWhenFull)
+        };
+        let model_recorder = Arc::clone(&recorder);
         builder.check(move || {
-            pleg_model::run::<Loom>(&scenario, &model_recorder);
+            let orders = Orders::Given(Vec::new());
+            pleg_model::run_in_order::<Loom>(&scenario, &model_recorder, orders);
         });
         recorder.executions()
     };

@@ -7,75 +7,91 @@
 mod common;
 
 use common::*;
-use pleg_model::Design;
-use pleg_models::{check, replay, Checker, DEFAULT_PCT_DEPTH, DEFAULT_SHUTTLE_SEED};
+use pleg_model::{Design, MapOrder, Scenario};
+use pleg_models::{check, CheckError, Checker};
 
-const SEED: u64 = DEFAULT_SHUTTLE_SEED;
-
-fn random(iterations: usize) -> Checker {
-    Checker::ShuttleRandom {
-        iterations,
-        seed: SEED,
-    }
-}
-
-fn pct(iterations: usize) -> Checker {
-    Checker::ShuttlePct {
-        iterations,
-        depth: DEFAULT_PCT_DEPTH,
-        seed: SEED,
-    }
+fn replay(scenario: &Scenario, schedule: &str) -> Result<pleg_models::Report, CheckError> {
+    let checker = Checker::Replay {
+        schedule: schedule.to_owned(),
+    };
+    check(scenario, &checker)
 }
 
 #[test]
 fn blocking_send_deadlocks_under_shuttle_random() {
-    assert_circular_wait(&check(&small(Design::Blocking), &random(1_000)));
+    assert_circular_wait(&shuttle_random(&Scenario::small(Design::Blocking), 1_000));
 }
 
 #[test]
 fn blocking_send_deadlocks_under_shuttle_pct() {
-    assert_circular_wait(&check(&small(Design::Blocking), &pct(1_000)));
+    assert_circular_wait(&shuttle_pct(&Scenario::small(Design::Blocking), 1_000));
 }
 
 /// kubelet's sizes: 1001 events into a channel of 1000. PCT finds it within a few iterations.
 #[test]
 fn blocking_send_deadlocks_at_kubelet_size_under_shuttle_pct() {
-    let report = check(&kubelet(Design::Blocking), &pct(100));
+    let report = shuttle_pct(&Scenario::kubelet(Design::Blocking), 100);
     let cw = assert_circular_wait(&report);
-    assert_eq!((cw.channel_len, cw.index), (1000, 1001));
-    assert_eq!(cw.blocked_event, event(1, 1000));
+    assert_eq!((cw.channel_len, cw.index, cw.of), (1000, 1001, 1001));
 }
 
 #[test]
 fn drop_when_full_never_deadlocks_under_shuttle_random() {
-    assert_holds_non_vacuously(&check(&small(Design::DropWhenFull), &random(2_000)));
+    assert_holds_non_vacuously(&shuttle_random(
+        &Scenario::small(Design::DropWhenFull),
+        2_000,
+    ));
 }
 
 #[test]
 fn drop_when_full_never_deadlocks_under_shuttle_pct() {
-    assert_holds_non_vacuously(&check(&small(Design::DropWhenFull), &pct(2_000)));
+    assert_holds_non_vacuously(&shuttle_pct(&Scenario::small(Design::DropWhenFull), 2_000));
 }
 
 #[test]
 fn drop_when_full_never_deadlocks_at_kubelet_size_under_shuttle_pct() {
-    assert_holds_non_vacuously(&check(&kubelet(Design::DropWhenFull), &pct(100)));
+    assert_holds_non_vacuously(&shuttle_pct(&Scenario::kubelet(Design::DropWhenFull), 100));
 }
 
 /// Mutation guard for the shuttle harness: same checker, same seed, blocking design → stall.
 #[test]
 fn shuttle_fix_harness_reports_the_stall_when_given_the_blocking_design() {
-    assert_circular_wait(&check(&kubelet(Design::Blocking), &pct(100)));
+    assert_circular_wait(&shuttle_pct(&Scenario::kubelet(Design::Blocking), 100));
 }
 
-/// A failing schedule replays to the same stall, deterministically.
+/// Go's map order comes from shuttle's own random source, so shuttle explores it: with pods
+/// changing twice, the fix without the resync loses an update only when the two relists visit
+/// the pods in different orders — which random scheduling finds, and a fixed order cannot.
 #[test]
-fn failing_schedule_replays_to_the_same_circular_wait() {
-    let found = check(&small(Design::Blocking), &random(1_000));
+fn shuttle_explores_go_map_order() {
+    let twice = Scenario {
+        capacity: 2,
+        events_per_relist: 2,
+        relists: 2,
+        resync: false,
+        ..Scenario::smallest(Design::DropWhenFull)
+    };
+    assert_lost_update(&shuttle_random(&twice, 2_000));
+    let fixed = Scenario {
+        map_order: MapOrder::Fixed,
+        ..twice
+    };
+    assert_eq!(
+        shuttle_random(&fixed, 2_000).verdict,
+        pleg_models::Verdict::Holds
+    );
+}
+
+/// A failing schedule replays to the same stall, deterministically — map order included.
+#[test]
+fn failing_schedule_replays_to_the_same_failure() {
+    let small = Scenario::small(Design::Blocking);
+    let found = shuttle_random(&small, 1_000);
     let schedule = found
         .schedule
         .clone()
         .expect("a shuttle failure records its schedule");
-    let replayed = replay(&small(Design::Blocking), &schedule).expect("the schedule fits");
+    let replayed = replay(&small, &schedule).expect("the schedule fits");
     assert_eq!(replayed.explored, 1);
     assert_eq!(
         assert_circular_wait(&replayed),
@@ -89,8 +105,9 @@ fn failing_schedule_replays_to_the_same_circular_wait() {
 
 #[test]
 fn garbage_schedule_is_an_error_not_a_panic() {
-    let err = replay(&small(Design::Blocking), "not a schedule").unwrap_err();
-    assert!(err.starts_with("malformed schedule"), "{err}");
+    let err = replay(&Scenario::small(Design::Blocking), "not a schedule").unwrap_err();
+    assert!(matches!(err, CheckError::Schedule(_)), "{err:?}");
+    assert!(err.to_string().starts_with("malformed schedule"), "{err}");
 }
 
 /// A kept counterexample: the schedule shuttle-random (seed 72482) found for capacity 2, three
@@ -101,9 +118,11 @@ fn garbage_schedule_is_an_error_not_a_panic() {
 #[test]
 fn kept_schedule_still_replays_to_the_circular_wait() {
     const KEPT: &str = "91022293dd9af3f89a86ef85010040d9a22552924559b4254912";
-    let scenario = pleg_model::Scenario {
+    // Recorded before Go's map order was modelled: pod order draws no random choices.
+    let scenario = Scenario {
         threshold: 1,
-        ..small(Design::Blocking)
+        map_order: MapOrder::Fixed,
+        ..Scenario::small(Design::Blocking)
     };
     let replayed = replay(&scenario, KEPT).expect("the kept schedule fits the model");
     let cw = assert_circular_wait(&replayed);

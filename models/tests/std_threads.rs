@@ -1,30 +1,61 @@
 //! The same scenario on real threads (std's and parking_lot's locks): a smoke test that the
 //! model is ordinary Rust.
 //!
-//! Real threads cannot be made to stall on demand without sleeps, and a stalled test would
-//! hang, so the std runs use configurations that must terminate: the fix (relist never waits
-//! forever) and the blocking design with room for every event. Neither asserts on timing.
+//! Real threads cannot be made to stall on demand without sleeps, so these runs use
+//! configurations that must terminate: the fix (relist never waits for ever) and the blocking
+//! design with room for every event. A lost wake-up in the channel or the gate would still hang
+//! them, so each runs under a time limit and fails with a message instead of hanging CI. No test
+//! asserts on timing: the limit is a watchdog, minutes above what a run takes.
 
 use pleg_model::runtime::{ParkingLot, Runtime, Std};
 use pleg_model::{run, Design, Recorder, Scenario};
+use std::sync::mpsc;
 use std::sync::Arc;
+use std::time::Duration;
+
+/// How long a real-thread run may take before the test calls it hung.
+const WATCHDOG: Duration = Duration::from_secs(120);
+
+/// Runs `body` on its own thread and fails the test if it has not finished within `limit` —
+/// a hang is a lost wake-up, reported as one rather than as a stuck CI job.
+fn within<T: Send + 'static>(
+    limit: Duration,
+    what: &str,
+    body: impl FnOnce() -> T + Send + 'static,
+) -> T {
+    let (done, finished) = mpsc::channel();
+    std::thread::spawn(move || {
+        let _ = done.send(body());
+    });
+    match finished.recv_timeout(limit) {
+        Ok(value) => value,
+        Err(mpsc::RecvTimeoutError::Timeout) => panic!(
+            "{what}: did not finish within {:?} on real threads — a lost wake-up in the \
+             channel or the health gate?",
+            limit
+        ),
+        Err(mpsc::RecvTimeoutError::Disconnected) => panic!("{what}: the run panicked"),
+    }
+}
 
 /// Twenty runs of the fix with 5,000 events through a capacity-16 channel: every event is
 /// received or counted as discarded, and every run ends.
 fn drop_when_full_runs_to_completion<R: Runtime>() {
-    let scenario = Scenario {
-        capacity: 16,
-        events_per_relist: 1_000,
-        relists: 5,
-        threshold: 3,
-        ..Scenario::smallest(Design::DropWhenFull)
-    };
-    let recorder = Arc::new(Recorder::new());
-    for _ in 0..20 {
-        let outcome = run::<R>(&scenario, &recorder);
-        assert_eq!(outcome.received + outcome.discarded, 5_000);
-    }
-    assert_eq!(recorder.executions(), 20);
+    within(WATCHDOG, "drop-when-full on real threads", || {
+        let scenario = Scenario {
+            capacity: 16,
+            events_per_relist: 1_000,
+            relists: 5,
+            threshold: 3,
+            ..Scenario::smallest(Design::DropWhenFull)
+        };
+        let recorder = Arc::new(Recorder::new());
+        for _ in 0..20 {
+            let outcome = run::<R>(&scenario, &recorder);
+            assert_eq!(outcome.received + outcome.discarded, 5_000);
+        }
+        assert_eq!(recorder.executions(), 20);
+    });
 }
 
 #[test]
@@ -40,13 +71,26 @@ fn drop_when_full_runs_to_completion_on_parking_lot_threads() {
 
 #[test]
 fn blocking_with_room_for_every_event_runs_to_completion_on_threads() {
-    let scenario = Scenario {
-        capacity: 100,
-        events_per_relist: 50,
-        relists: 2,
-        ..Scenario::smallest(Design::Blocking)
-    };
-    let recorder = Arc::new(Recorder::new());
-    let outcome = run::<Std>(&scenario, &recorder);
+    let outcome = within(WATCHDOG, "blocking with room on real threads", || {
+        let scenario = Scenario {
+            capacity: 100,
+            events_per_relist: 50,
+            relists: 2,
+            ..Scenario::smallest(Design::Blocking)
+        };
+        run::<Std>(&scenario, &Arc::new(Recorder::new()))
+    });
     assert_eq!((outcome.received, outcome.discarded), (100, 0));
+}
+
+/// The watchdog fires: a body that never finishes is reported, not waited for. (The body
+/// waits on a channel nobody sends on — no sleep.)
+#[test]
+fn the_watchdog_reports_a_hang() {
+    let hang = std::panic::catch_unwind(|| {
+        let (_keep, never) = mpsc::channel::<()>();
+        within(Duration::from_millis(10), "a hang", move || never.recv())
+    });
+    let message = *hang.unwrap_err().downcast::<String>().unwrap();
+    assert!(message.starts_with("a hang: did not finish"), "{message}");
 }

@@ -1,54 +1,36 @@
 //! What one check explores: a design (how relist hands events over, how syncLoop is gated) and
 //! the bounds it is explored at.
 
+use crate::kubelet::PLEG_CHANNEL_CAPACITY;
 use crate::trace::Tick;
 use std::fmt;
-use std::str::FromStr;
 
-/// A design of the relist → syncLoop hand-over. Each is named for where it comes from.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Design {
-    /// kubelet 1.12: `g.eventChannel <- events[i]` waits while the channel is full.
-    Blocking,
-    /// The "first reaction": the 1.12 send with a channel [`BIG_CAPACITY_FACTOR`] times larger.
-    BlockingBigCapacity,
-    /// kubelet 1.14+, PR #72709: `select { case ch <- e: default: discard }`, counting the
-    /// discards like `kubelet_pleg_discard_events`.
-    DropWhenFull,
-    /// Select/default, but `podRecords.update` runs only after the event was delivered (the
-    /// kubernetes#136408 proposal), so the next relist regenerates a dropped event.
-    RecordAfterSend,
-    /// The 1.12 blocking send, but syncLoop keeps draining PLEG events while PLEG is unhealthy.
-    UngatedDrain,
-    /// Select/default plus Evented PLEG's health rule (KEP-3386): unhealthy while the channel is
-    /// full (`len == cap`), on top of the relistThreshold rule.
-    EventedHealth,
+crate::named! {
+    /// A design of the relist → syncLoop hand-over. Each is named for where it comes from.
+    pub enum Design: "design" {
+        /// kubelet 1.12: `g.eventChannel <- events[i]` waits while the channel is full.
+        Blocking = "blocking",
+        /// The "first reaction": the 1.12 send with a channel [`BIG_CAPACITY_FACTOR`] times larger.
+        BlockingBigCapacity = "blocking-big-capacity",
+        /// kubelet 1.14+, PR #72709: `select { case ch <- e: default: discard }`, counting the
+        /// discards like `kubelet_pleg_discard_events`.
+        DropWhenFull = "drop-when-full",
+        /// Select/default, but `podRecords.update` runs only after the event was delivered (the
+        /// proposal of kubernetes PR #136408, closed unmerged), so the next relist regenerates a
+        /// dropped event.
+        RecordAfterSend = "record-after-send",
+        /// The 1.12 blocking send, but syncLoop keeps draining PLEG events while PLEG is unhealthy.
+        UngatedDrain = "ungated-drain",
+        /// Select/default plus Evented PLEG's health rule (KEP-3386, 1.26 up to PR #139262):
+        /// unhealthy while the channel is full (`len == cap`), on top of the relistThreshold rule.
+        EventedHealth = "evented-health",
+    }
 }
 
 /// How much larger [`Design::BlockingBigCapacity`]'s channel is.
 pub const BIG_CAPACITY_FACTOR: usize = 2;
 
 impl Design {
-    pub const ALL: [Design; 6] = [
-        Design::Blocking,
-        Design::BlockingBigCapacity,
-        Design::DropWhenFull,
-        Design::RecordAfterSend,
-        Design::UngatedDrain,
-        Design::EventedHealth,
-    ];
-
-    pub fn name(self) -> &'static str {
-        match self {
-            Design::Blocking => "blocking",
-            Design::BlockingBigCapacity => "blocking-big-capacity",
-            Design::DropWhenFull => "drop-when-full",
-            Design::RecordAfterSend => "record-after-send",
-            Design::UngatedDrain => "ungated-drain",
-            Design::EventedHealth => "evented-health",
-        }
-    }
-
     /// Whether relist waits for room (Go's `ch <- e`) rather than dropping the event.
     pub fn blocking_send(self) -> bool {
         matches!(
@@ -86,37 +68,31 @@ impl Design {
     }
 }
 
-impl fmt::Display for Design {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.name())
+crate::named! {
+    /// How syncLoop's "sleep and retry while runtimeErrors is non-empty" is represented.
+    pub enum Gate: "gate" {
+        /// Wait on a condition variable until PLEG may be healthy: the abstraction every checker
+        /// can run, loom included (executions end).
+        Wait = "wait",
+        /// kubelet's own loop: check, back off (a yield: the model's time is the clock thread),
+        /// retry. A stalled syncLoop retries forever: shuttle sees it as its step bound, the
+        /// explicit checker as a cycle; loom cannot run it (its executions must end).
+        Retry = "retry",
     }
 }
 
-impl FromStr for Design {
-    type Err = String;
-    fn from_str(s: &str) -> Result<Self, String> {
-        Design::ALL
-            .into_iter()
-            .find(|d| d.name() == s)
-            .ok_or_else(|| {
-                let names: Vec<_> = Design::ALL.iter().map(|d| d.name()).collect();
-                format!(
-                    "unknown design '{s}' (expected one of {})",
-                    names.join(", ")
-                )
-            })
+crate::named! {
+    /// The order in which one relist visits the pods that changed.
+    pub enum MapOrder: "map order" {
+        /// Go's `for pid, events := range eventsByPodID`: the runtime starts every range over a
+        /// map at a random point, so each relist may visit the changed pods in any order, and
+        /// two relists in different orders. Every checker explores it (see docs/model.md).
+        Go = "go",
+        /// Pod order (0, 1, 2, …) on every relist: what the model did before it modelled Go's
+        /// map order. Kept to show what a fixed order hides (lost updates that need two relists
+        /// to visit the pods in different orders).
+        Fixed = "fixed",
     }
-}
-
-/// How syncLoop's "sleep and retry while runtimeErrors is non-empty" is represented.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Gate {
-    /// Wait on a condition variable until PLEG may be healthy: the abstraction every checker
-    /// can run, loom included (executions end).
-    Wait,
-    /// kubelet's own loop: check, back off (a yield: the model's time is the clock thread),
-    /// retry. Only for shuttle with a step bound: a stalled run spins forever.
-    Retry,
 }
 
 /// One configuration of the model: the design and its bounds.
@@ -139,6 +115,7 @@ pub struct Scenario {
     /// SyncFrequency; on in every real kubelet).
     pub resync: bool,
     pub gate: Gate,
+    pub map_order: MapOrder,
 }
 
 /// Why a [`Scenario`] cannot run.
@@ -161,6 +138,8 @@ impl fmt::Display for ScenarioError {
 
 impl std::error::Error for ScenarioError {}
 
+/// The named scenarios: every place that checks "the smallest", "the small", "kubelet's" or
+/// "the design table's" scenario takes it from here.
 impl Scenario {
     /// The smallest configuration in which the blocking design can stall: two pods change,
     /// the channel has room for one.
@@ -174,9 +153,46 @@ impl Scenario {
             threshold: 0,
             resync: true,
             gate: Gate::Wait,
+            map_order: MapOrder::Go,
         }
     }
 
+    /// Room for two, three events per relist, two relists: big enough that the fix both fills
+    /// the channel and discards, small enough for loom at the default bound in seconds.
+    pub fn small(design: Design) -> Self {
+        Scenario {
+            capacity: 2,
+            events_per_relist: 3,
+            relists: 2,
+            ..Scenario::smallest(design)
+        }
+    }
+
+    /// kubelet's real channel: capacity 1000, one relist of 1001 events.
+    pub fn kubelet(design: Design) -> Self {
+        Scenario {
+            capacity: PLEG_CHANNEL_CAPACITY,
+            events_per_relist: PLEG_CHANNEL_CAPACITY as u32 + 1,
+            relists: 1,
+            ..Scenario::smallest(design)
+        }
+    }
+
+    /// Where the design-space table explores: capacity 1, three pods that each change once,
+    /// two relists, threshold 0 — with or without the periodic resync.
+    pub fn table(design: Design, resync: bool) -> Self {
+        Scenario {
+            capacity: 1,
+            events_per_relist: 3,
+            relists: 2,
+            changes: Some(1),
+            resync,
+            ..Scenario::smallest(design)
+        }
+    }
+}
+
+impl Scenario {
     pub fn validate(&self) -> Result<(), ScenarioError> {
         if self.capacity == 0 {
             return Err(ScenarioError::ZeroCapacity);

@@ -16,24 +16,15 @@ use std::sync::{Arc, Mutex, MutexGuard};
 /// A logical clock reading: the model's unit of time (kubelet's relistThreshold is 3 min).
 pub type Tick = u32;
 
-/// The threads of the model, in kubelet's vocabulary.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Actor {
-    /// `GenericPLEG.relist`, run by `wait.Until` every plegRelistPeriod.
-    Relist,
-    /// `Kubelet.syncLoop`, the only reader of the PLEG eventChannel.
-    SyncLoop,
-    /// The passage of time.
-    Clock,
-}
-
-impl Actor {
-    pub fn name(self) -> &'static str {
-        match self {
-            Actor::Relist => "relist",
-            Actor::SyncLoop => "syncLoop",
-            Actor::Clock => "clock",
-        }
+crate::named! {
+    /// The threads of the model, in kubelet's vocabulary.
+    pub enum Actor: "actor" {
+        /// `GenericPLEG.relist`, run by `wait.Until` every plegRelistPeriod.
+        Relist = "relist",
+        /// `Kubelet.syncLoop`, the only reader of the PLEG eventChannel.
+        SyncLoop = "syncLoop",
+        /// The passage of time.
+        Clock = "clock",
     }
 }
 
@@ -105,15 +96,23 @@ pub struct Step {
     pub relist_time: Option<Tick>,
 }
 
-/// The interesting states a check must reach to be non-vacuous, counted in executions.
+/// The interesting states a check must reach to be non-vacuous, counted in executions (loom,
+/// shuttle) or in states (the explicit checker). Which of them a "holds" needs is decided in
+/// one place, the models crate's non-vacuity rule.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Witnesses {
-    /// Executions in which the eventChannel was full at some point.
+    /// The eventChannel was full at some point.
     pub channel_full: u64,
-    /// Executions in which relist discarded at least one event.
+    /// relist waited in a blocking send on the full channel (not merely filled it).
+    pub relist_blocked: u64,
+    /// relist discarded at least one event.
     pub discards: u64,
-    /// Executions in which syncLoop found the PLEG health gate closed.
+    /// syncLoop found the PLEG health gate closed.
     pub gate_closed: u64,
+    /// syncLoop received an event while a relist was still sending its batch: the gate was
+    /// open mid-relist. (Unreachable if `Healthy()` compared with `>=`: at threshold 0 PLEG
+    /// would be unhealthy the instant a relist started.)
+    pub drained_mid_relist: u64,
 }
 
 /// Records one execution at a time and counts witnesses over all of them.
@@ -122,8 +121,10 @@ pub struct Recorder {
     current: Mutex<Execution>,
     executions: AtomicU64,
     channel_full: AtomicU64,
+    relist_blocked: AtomicU64,
     discards: AtomicU64,
     gate_closed: AtomicU64,
+    drained_mid_relist: AtomicU64,
     /// Also bumped once per execution, for a progress display outside the check.
     progress: Option<Arc<AtomicU64>>,
     /// Count executions but record no steps (to show recording changes nothing loom explores).
@@ -139,9 +140,13 @@ pub struct Execution {
     channel_len: usize,
     now: Tick,
     relist_time: Option<Tick>,
+    /// A relist has started and not yet handed over its last event.
+    mid_relist: bool,
     saw_full: bool,
+    saw_blocked: bool,
     saw_discard: bool,
     saw_gate_closed: bool,
+    saw_drained_mid_relist: bool,
 }
 
 impl Recorder {
@@ -202,11 +207,26 @@ impl Recorder {
         }
         let full = e.channel_len == e.capacity
             && matches!(action, Action::Sent { .. } | Action::BlockedInSend { .. });
+        let blocked = matches!(action, Action::BlockedInSend { .. });
         let discard = matches!(action, Action::Discarded { .. });
         let gate = matches!(action, Action::SkippedUnhealthy { .. });
+        let drained_mid_relist = e.mid_relist && matches!(action, Action::Received { .. });
+        match action {
+            Action::RelistStarted { .. } => e.mid_relist = true,
+            Action::Sent { index, of, .. } | Action::Discarded { index, of, .. } if index == of => {
+                e.mid_relist = false;
+            }
+            _ => {}
+        }
         first_time(&mut e.saw_full, full, &self.channel_full);
+        first_time(&mut e.saw_blocked, blocked, &self.relist_blocked);
         first_time(&mut e.saw_discard, discard, &self.discards);
         first_time(&mut e.saw_gate_closed, gate, &self.gate_closed);
+        first_time(
+            &mut e.saw_drained_mid_relist,
+            drained_mid_relist,
+            &self.drained_mid_relist,
+        );
         let step = Step {
             actor,
             action,
@@ -225,8 +245,10 @@ impl Recorder {
     pub fn witnesses(&self) -> Witnesses {
         Witnesses {
             channel_full: self.channel_full.load(Ordering::Relaxed),
+            relist_blocked: self.relist_blocked.load(Ordering::Relaxed),
             discards: self.discards.load(Ordering::Relaxed),
             gate_closed: self.gate_closed.load(Ordering::Relaxed),
+            drained_mid_relist: self.drained_mid_relist.load(Ordering::Relaxed),
         }
     }
 
@@ -255,6 +277,16 @@ pub struct Change {
     pub channel_len: Option<usize>,
     pub now: Option<Tick>,
     pub relist_time: Option<Tick>,
+}
+
+impl Change {
+    /// Only the eventChannel's length changed.
+    pub fn len(channel_len: usize) -> Self {
+        Change {
+            channel_len: Some(channel_len),
+            ..Change::default()
+        }
+    }
 }
 
 impl Execution {

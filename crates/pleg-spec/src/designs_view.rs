@@ -1,5 +1,7 @@
 //! `pleg-spec designs`: the design-space table and its JSON form.
 
+use crate::render;
+use pleg_model::{Design, Named, Scenario};
 use pleg_models::designs;
 use serde::Serialize;
 use std::fmt::Write;
@@ -8,58 +10,37 @@ use std::fmt::Write;
 pub fn designs_table(rows: &[designs::Row], bound: Option<usize>, iterations: usize) -> String {
     let yes_no = |b: bool| if b { "yes" } else { "no" };
     let maybe = |b: Option<bool>| b.map_or("— (stalls)", yes_no);
-    let mut out = String::new();
-    for header in [
-        [
-            "design",
-            "circular",
-            "other",
-            "lost",
-            "discards",
-            "converges",
-            "converges",
-            "stalls",
-            "shuttle",
-        ],
-        [
-            "", "wait", "stall", "update", "possible", "(no", "(resync)", "from", "agrees",
-        ],
-        ["", "", "", "(no resync)", "", "resync)", "", "burst", ""],
-    ] {
-        let _ = writeln!(
-            out,
-            "{:<22} {:<14} {:<12} {:<12} {:<9} {:<10} {:<10} {:<12} {}",
-            header[0],
-            header[1],
-            header[2],
-            header[3],
-            header[4],
-            header[5],
-            header[6],
-            header[7],
-            header[8]
-        );
-    }
+    let mut table = render::new_table(&[
+        "design",
+        "circular\nwait",
+        "other\nstall",
+        "lost\nupdate\n(no resync)",
+        "discards\npossible",
+        "converges\n(no\nresync)",
+        "converges\n(resync)",
+        "stalls\nfrom\nburst",
+        "shuttle\nagrees",
+    ]);
     for r in rows {
-        let _ = writeln!(
-            out,
-            "{:<22} {:<14} {:<12} {:<12} {:<9} {:<10} {:<10} {:<12} {}",
-            r.design.name(),
-            yes_no(r.circular_wait()),
-            r.other_stall().unwrap_or("no"),
-            maybe(r.lost_update()),
-            yes_no(r.discards_possible()),
-            maybe(r.converges(false)),
-            maybe(r.converges(true)),
+        table.add_row(vec![
+            r.design.name().to_owned(),
+            yes_no(r.circular_wait()).to_owned(),
+            r.other_stall().unwrap_or("no").to_owned(),
+            maybe(r.lost_update()).to_owned(),
+            yes_no(r.discards_possible()).to_owned(),
+            maybe(r.converges(false)).to_owned(),
+            maybe(r.converges(true)).to_owned(),
             r.smallest_stalling_burst
                 .map_or(format!("none <= {}", designs::MAX_BURST), |b| b.to_string()),
             match r.shuttle_agrees {
                 (true, true) => "yes",
                 _ => "NO",
             }
-        );
+            .to_owned(),
+        ]);
     }
-    let s = designs::table_scenario(pleg_model::Design::Blocking, false);
+    let mut out = render::lines(&table);
+    let s = Scenario::table(Design::Blocking, false);
     let _ = write!(
         out,
         "\nEvery cell is an exploration: loom ({}) at capacity {}, {} pods changing once, {} \
@@ -77,7 +58,7 @@ pub fn designs_table(rows: &[designs::Row], bound: Option<usize>, iterations: us
         pleg_models::DEFAULT_SHUTTLE_SEED,
         pleg_model::BIG_CAPACITY_FACTOR,
     );
-    out.lines().map(|l| format!("{}\n", l.trim_end())).collect()
+    out
 }
 
 #[derive(Serialize)]
@@ -109,8 +90,8 @@ pub fn designs_json(rows: &[designs::Row], bound: Option<usize>, iterations: usi
             converges_with_resync: r.converges(true),
             smallest_stalling_burst: r.smallest_stalling_burst,
             shuttle_agrees: r.shuttle_agrees == (true, true),
-            verdict_without_resync: r.without_resync.verdict.name(),
-            verdict_with_resync: r.with_resync.verdict.name(),
+            verdict_without_resync: r.without_resync.verdict.kind().name(),
+            verdict_with_resync: r.with_resync.verdict.kind().name(),
             explored: [r.without_resync.explored, r.with_resync.explored],
         })
         .collect();

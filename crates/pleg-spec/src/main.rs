@@ -1,23 +1,26 @@
 //! `pleg-spec`: checks every PLEG channel design and prints the verdicts.
 //!
-//! With no arguments (`cargo run --release`) it runs the default suite: both designs under
-//! loom, shuttle random and shuttle PCT, and PCT at kubelet's real channel size. Exit status: 0
-//! when every claim is confirmed (or, for one configuration, when `--expect` agrees), 1 when a
-//! claim is refuted, 2 on bad input — always with one line on stderr, never a panic.
+//! With no arguments (`cargo run --release`) it runs the default suite. Exit status: 0 when
+//! every claim is confirmed (or, for one configuration, when `--expect` agrees), 1 when a claim
+//! is refuted, 2 on bad input or a size the chosen checker cannot explore — always with one
+//! line on stderr, never a panic.
 
+mod args;
 mod designs_view;
 mod hush;
 mod progress;
 mod render;
 mod svg;
 
-use clap::{Parser, Subcommand, ValueEnum};
-use pleg_model::{Design, Gate, Scenario};
-use pleg_models::suite::{self, Claim, Expect};
+use args::{by_name, parse_bound, Bound, ScenarioArgs};
+use clap::{Parser, Subcommand};
+use pleg_model::{Design, Scenario};
+use pleg_models::suite::{self, Claim};
 use pleg_models::{
-    check, check_with_progress, loom_preemption_bound, replay, Checker, Report, DEFAULT_PCT_DEPTH,
-    DEFAULT_SHUTTLE_SEED,
+    check, check_with_progress, laws, loom_preemption_bound, CheckError, Checker, CheckerKind,
+    VerdictKind, DEFAULT_PCT_DEPTH, DEFAULT_SHUTTLE_SEED,
 };
+use render::Judged;
 use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -64,7 +67,7 @@ struct DesignsArgs {
 #[derive(clap::Args, Debug)]
 struct ScaleArgs {
     /// Capacities to try.
-    #[arg(long, value_delimiter = ',', default_value = "1,2", value_parser = parse_capacity)]
+    #[arg(long, value_delimiter = ',', default_value = "1,2", value_parser = args::parse_capacity)]
     capacities: Vec<usize>,
     /// Events per relist to try.
     #[arg(long, value_delimiter = ',', default_value = "2,3")]
@@ -83,43 +86,6 @@ struct ScaleArgs {
     json: bool,
 }
 
-/// The model's bounds, shared by `check` and `replay`.
-#[derive(clap::Args, Debug)]
-struct ScenarioArgs {
-    /// The design: blocking (kubelet 1.12), drop-when-full (1.14, PR #72709),
-    /// blocking-big-capacity, record-after-send, ungated-drain or evented-health.
-    #[arg(long, value_parser = parse_design)]
-    design: Option<Design>,
-    /// The eventChannel's capacity (kubelet: 1000).
-    #[arg(long, default_value_t = 1, value_parser = parse_capacity)]
-    capacity: usize,
-    /// Pods; each changes once per relist, so this is the number of events per relist.
-    #[arg(long, visible_alias = "pods", default_value_t = 2)]
-    events: u32,
-    /// Number of relists.
-    #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..))]
-    relists: u32,
-    /// State changes per pod (once per relist for the first N relists) [default: every relist].
-    #[arg(long)]
-    changes: Option<u32>,
-    /// relistThreshold in clock ticks; the clock ticks threshold+1 times.
-    #[arg(long, default_value_t = 0)]
-    threshold: u32,
-    /// Leave out kubelet's periodic resync of every pod from the pod cache.
-    #[arg(long)]
-    no_resync: bool,
-    /// syncLoop's gate: `wait` (the abstraction every checker runs) or `retry` (kubelet's own
-    /// sleep-and-retry loop; shuttle only, with a step bound).
-    #[arg(long, value_enum, default_value_t = GateName::Wait)]
-    gate: GateName,
-}
-
-#[derive(ValueEnum, Clone, Copy, Debug)]
-enum GateName {
-    Wait,
-    Retry,
-}
-
 #[derive(clap::Args, Debug)]
 struct OutputArgs {
     /// Print JSON on stdout instead of the table and story.
@@ -134,9 +100,10 @@ struct OutputArgs {
 struct CheckArgs {
     #[command(flatten)]
     scenario: ScenarioArgs,
-    /// The checker: loom (exhaustive within bounds), shuttle-random or shuttle-pct (sampling).
-    #[arg(long, value_enum)]
-    checker: Option<CheckerName>,
+    /// The checker: loom (exhaustive within a preemption bound), shuttle-random or
+    /// shuttle-pct (sampling).
+    #[arg(long, value_parser = by_name::<CheckerKind>())]
+    checker: Option<CheckerKind>,
     /// loom's preemption bound, or `none` [default: LOOM_MAX_PREEMPTIONS, else 3].
     #[arg(long, value_parser = parse_bound)]
     preemption_bound: Option<Bound>,
@@ -149,9 +116,10 @@ struct CheckArgs {
     /// PCT depth.
     #[arg(long, default_value_t = DEFAULT_PCT_DEPTH as u64, value_parser = clap::value_parser!(u64).range(1..))]
     depth: u64,
-    /// Exit 1 unless the verdict is this (holds also requires non-zero witnesses).
-    #[arg(long, value_enum)]
-    expect: Option<ExpectName>,
+    /// Exit 1 unless the verdict is this (holds also requires the witnesses a non-vacuous
+    /// "holds" needs). Without it, one configuration's verdict is reported, not judged.
+    #[arg(long, value_parser = by_name::<VerdictKind>())]
+    expect: Option<VerdictKind>,
     #[command(flatten)]
     output: OutputArgs,
 }
@@ -165,46 +133,6 @@ struct ReplayArgs {
     schedule: String,
     #[command(flatten)]
     output: OutputArgs,
-}
-
-#[derive(ValueEnum, Clone, Copy, Debug)]
-enum CheckerName {
-    Loom,
-    ShuttleRandom,
-    ShuttlePct,
-}
-
-#[derive(ValueEnum, Clone, Copy, Debug)]
-enum ExpectName {
-    Deadlock,
-    Livelock,
-    GatedStall,
-    LostUpdate,
-    Holds,
-}
-
-#[derive(Clone, Copy, Debug)]
-struct Bound(Option<usize>);
-
-fn parse_design(s: &str) -> Result<Design, String> {
-    s.parse()
-}
-
-fn parse_capacity(s: &str) -> Result<usize, String> {
-    match s.parse::<usize>() {
-        Ok(0) => Err("capacity must be at least 1 (an unbuffered channel is not modelled)".into()),
-        Ok(c) => Ok(c),
-        Err(e) => Err(e.to_string()),
-    }
-}
-
-fn parse_bound(s: &str) -> Result<Bound, String> {
-    if s == "none" {
-        return Ok(Bound(None));
-    }
-    s.parse()
-        .map(|b| Bound(Some(b)))
-        .map_err(|_| "expected a whole number or 'none'".into())
 }
 
 fn main() -> ExitCode {
@@ -245,40 +173,55 @@ fn usage_error(message: &str) -> ExitCode {
     ExitCode::from(2)
 }
 
+fn loom_bound(given: Option<Bound>) -> Result<Option<usize>, String> {
+    match given {
+        Some(Bound(b)) => Ok(b),
+        None => loom_preemption_bound(),
+    }
+}
+
 fn run_check(args: &CheckArgs) -> Result<ExitCode, String> {
-    let loom_bound = match args.preemption_bound {
-        Some(Bound(b)) => b,
-        None => loom_preemption_bound()?,
-    };
-    let claims = match (args.scenario.design, args.checker) {
-        (None, None) => suite::default_claims(loom_bound),
-        (Some(design), Some(checker)) => vec![single_claim(args, design, checker, loom_bound)?],
+    let loom_bound = loom_bound(args.preemption_bound)?;
+    let single = match (args.scenario.design, args.checker) {
+        (None, None) => None,
+        (Some(_), Some(kind)) => Some(single_claim(args, kind, loom_bound)?),
         _ => {
             return Err("--design and --checker go together (or give neither for the suite)".into())
         }
     };
+    // The suite judges every claim; one configuration is judged only against --expect.
+    let judging = single.is_none() || args.expect.is_some();
+    let claims = match single {
+        Some(claim) => vec![claim],
+        None => suite::default_claims(loom_bound)
+            .into_iter()
+            .map(|claim| (Some(claim.expect), claim))
+            .collect(),
+    };
     let show_progress = !args.output.json && std::io::stderr().is_terminal();
-    let reports: Vec<Report> = claims
-        .iter()
-        .map(|claim| {
-            let hush = hush::Hush::stderr();
-            let counter = Arc::new(AtomicU64::new(0));
-            let what = format!("{} under {}", claim.scenario.design, claim.checker);
-            let terminal = show_progress.then(|| hush.real_stderr()).flatten();
-            let _display = progress::Display::start(what, Arc::clone(&counter), terminal);
-            check_with_progress(&claim.scenario, &claim.checker, &Some(counter))
-        })
-        .collect();
-    let judged: Vec<_> = claims
+    let mut reports = Vec::new();
+    for (_, claim) in &claims {
+        let hush = hush::Hush::stderr();
+        let counter = Arc::new(AtomicU64::new(0));
+        let what = format!("{} under {}", claim.scenario.design, claim.checker);
+        let terminal = show_progress.then(|| hush.real_stderr()).flatten();
+        let _display = progress::Display::start(what, Arc::clone(&counter), terminal);
+        let report = check_with_progress(&claim.scenario, &claim.checker, &Some(counter));
+        reports.push(report.map_err(|e| e.to_string())?);
+    }
+    let judged: Vec<Judged<'_>> = claims
         .iter()
         .zip(&reports)
-        .map(|(claim, report)| (claim, report, claim.expect.judge(report)))
+        .map(|((expect, claim), report)| Judged {
+            report,
+            expect: *expect,
+            judgement: claim.judge(report),
+            judging,
+        })
         .collect();
     emit(&judged, &args.output)?;
-    // A single configuration without --expect reports a verdict; it does not judge it.
-    let judging = args.scenario.design.is_none() || args.expect.is_some();
-    let all_confirmed = judged.iter().all(|(_, _, judgement)| judgement.is_ok());
-    Ok(if judging && !all_confirmed {
+    let refuted = judged.iter().any(|j| j.judging && j.judgement.is_err());
+    Ok(if refuted {
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS
@@ -286,19 +229,27 @@ fn run_check(args: &CheckArgs) -> Result<ExitCode, String> {
 }
 
 fn run_replay(args: &ReplayArgs) -> Result<ExitCode, String> {
-    let design = args.scenario.design.ok_or("replay needs --design")?;
-    let scenario = scenario(&args.scenario, design)?;
+    let scenario = args.scenario.scenario("replay")?;
+    let checker = Checker::Replay {
+        schedule: args.schedule.clone(),
+    };
     let report = {
         let _hush = hush::Hush::stderr();
-        replay(&scenario, &args.schedule)?
+        check(&scenario, &checker).map_err(|e| e.to_string())?
     };
+    let expect = laws::expected(&scenario);
     let claim = Claim {
         scenario,
-        checker: Checker::ShuttleReplay,
-        expect: suite::expected(&scenario),
+        checker,
+        expect: expect.unwrap_or(report.verdict.kind()),
     };
-    let judgement = claim.expect.judge(&report);
-    emit(&[(&claim, &report, judgement)], &args.output)?;
+    let judged = Judged {
+        report: &report,
+        expect,
+        judgement: claim.judge(&report),
+        judging: false,
+    };
+    emit(&[judged], &args.output)?;
     Ok(ExitCode::SUCCESS)
 }
 
@@ -318,7 +269,11 @@ fn run_scale(args: &ScaleArgs) -> Result<ExitCode, String> {
                     let checker = Checker::Loom {
                         preemption_bound: Some(bound),
                     };
-                    rows.push((bound, check(&scenario, &checker)));
+                    let report = {
+                        let _hush = hush::Hush::stderr();
+                        check(&scenario, &checker).map_err(|e| e.to_string())?
+                    };
+                    rows.push((bound, report));
                 }
             }
         }
@@ -332,7 +287,7 @@ fn run_scale(args: &ScaleArgs) -> Result<ExitCode, String> {
 }
 
 /// Prints the results (table and story, or JSON) and writes the SVG if asked.
-fn emit(judged: &[render::Judged<'_>], output: &OutputArgs) -> Result<(), String> {
+fn emit(judged: &[Judged<'_>], output: &OutputArgs) -> Result<(), String> {
     if output.json {
         println!("{}", render::json(judged));
     } else {
@@ -341,7 +296,7 @@ fn emit(judged: &[render::Judged<'_>], output: &OutputArgs) -> Result<(), String
     if let Some(path) = &output.svg {
         let report = judged
             .iter()
-            .map(|(_, report, _)| *report)
+            .map(|j| j.report)
             .find(|r| r.counterexample.is_some())
             .ok_or("--svg: no counterexample to draw (every check held)")?;
         std::fs::write(path, svg::render(report))
@@ -351,14 +306,11 @@ fn emit(judged: &[render::Judged<'_>], output: &OutputArgs) -> Result<(), String
 }
 
 fn run_designs(args: &DesignsArgs) -> Result<ExitCode, String> {
-    let loom_bound = match args.preemption_bound {
-        Some(Bound(b)) => b,
-        None => loom_preemption_bound()?,
-    };
+    let loom_bound = loom_bound(args.preemption_bound)?;
     let iterations = usize::try_from(args.iterations).map_err(|_| "too many iterations")?;
     let rows = {
         let _hush = hush::Hush::stderr();
-        pleg_models::designs::explore(loom_bound, iterations)
+        pleg_models::designs::explore(loom_bound, iterations).map_err(|e| e.to_string())?
     };
     if args.json {
         println!(
@@ -374,64 +326,41 @@ fn run_designs(args: &DesignsArgs) -> Result<ExitCode, String> {
     Ok(ExitCode::SUCCESS)
 }
 
-fn scenario(args: &ScenarioArgs, design: Design) -> Result<Scenario, String> {
-    let scenario = Scenario {
-        design,
-        capacity: args.capacity,
-        events_per_relist: args.events,
-        relists: args.relists,
-        changes: args.changes,
-        threshold: args.threshold,
-        resync: !args.no_resync,
-        gate: match args.gate {
-            GateName::Wait => Gate::Wait,
-            GateName::Retry => Gate::Retry,
-        },
-    };
-    scenario.validate().map_err(|e| e.to_string())?;
-    Ok(scenario)
-}
-
+/// One configuration's claim, with what the laws expect of it (`None`: no law speaks of it).
 fn single_claim(
     args: &CheckArgs,
-    design: Design,
-    checker: CheckerName,
+    kind: CheckerKind,
     loom_bound: Option<usize>,
-) -> Result<Claim, String> {
-    let scenario = scenario(&args.scenario, design)?;
+) -> Result<(Option<VerdictKind>, Claim), String> {
+    let scenario = args.scenario.scenario("check")?;
     let iterations = usize::try_from(args.iterations).map_err(|_| "too many iterations")?;
-    if scenario.gate == Gate::Retry && matches!(checker, CheckerName::Loom) {
-        return Err(
-            "--gate retry spins forever when stalled and loom needs executions that \
-                    end: use --checker shuttle-random or shuttle-pct"
-                .into(),
-        );
-    }
-    let checker = match checker {
-        CheckerName::Loom => Checker::Loom {
+    let checker = match kind {
+        CheckerKind::Loom => Checker::Loom {
             preemption_bound: loom_bound,
         },
-        CheckerName::ShuttleRandom => Checker::ShuttleRandom {
+        CheckerKind::ShuttleRandom => Checker::ShuttleRandom {
             iterations,
             seed: args.seed,
         },
-        CheckerName::ShuttlePct => Checker::ShuttlePct {
+        CheckerKind::ShuttlePct => Checker::ShuttlePct {
             iterations,
             depth: usize::try_from(args.depth).map_err(|_| "depth too large")?,
             seed: args.seed,
         },
+        CheckerKind::Replay => {
+            return Err(CheckError::Unsupported(
+                "a counterexample is replayed with `pleg-spec replay --schedule …`".to_owned(),
+            )
+            .to_string())
+        }
     };
-    let expect = match args.expect {
-        Some(ExpectName::Deadlock) => Expect::CircularWait,
-        Some(ExpectName::Livelock) => Expect::Livelock,
-        Some(ExpectName::GatedStall) => Expect::GatedStall,
-        Some(ExpectName::LostUpdate) => Expect::LostUpdate,
-        Some(ExpectName::Holds) => Expect::Holds,
-        None => suite::expected(&scenario),
-    };
-    Ok(Claim {
+    let by_law = laws::expected(&scenario);
+    let expect = args.expect.or(by_law);
+    let claim = Claim {
         scenario,
         checker,
-        expect,
-    })
+        // Unjudged without --expect; a scenario no law speaks of is shown as such.
+        expect: expect.unwrap_or(VerdictKind::Holds),
+    };
+    Ok((expect, claim))
 }

@@ -1,168 +1,182 @@
-//! The verdict table and its JSON form.
+//! The verdict table, the counterexample's story with its replay command, and their JSON form.
 
-use pleg_models::story::{self, Line};
-use pleg_models::suite::Claim;
-use pleg_models::{Checker, Report, Verdict};
+use crate::args::scenario_args;
+use comfy_table::{presets, CellAlignment, ContentArrangement, Table};
+use pleg_model::{Gate, MapOrder, Named, Scenario};
+use pleg_models::{story, Checker, Report, Verdict, VerdictKind};
 use serde::Serialize;
 use std::fmt::Write;
 
-/// One judged check: the claim, what the checker found, and whether that confirms the claim.
-pub type Judged<'a> = (&'a Claim, &'a Report, Result<(), String>);
+/// One check as the user sees it: the report, what the laws (or `--expect`) expect of it,
+/// whether the report confirms that, and whether that judgement counts toward the exit status.
+pub struct Judged<'a> {
+    pub report: &'a Report,
+    /// `None`: no law speaks of this scenario and nothing was expected.
+    pub expect: Option<VerdictKind>,
+    pub judgement: Result<(), String>,
+    pub judging: bool,
+}
+
+impl Judged<'_> {
+    /// The claim column: a judgement when judging, the expectation as information otherwise.
+    fn claim(&self) -> String {
+        match (self.judging, &self.judgement, self.expect) {
+            (true, Ok(()), Some(expect)) => format!("{expect} confirmed"),
+            (true, Err(why), _) => format!("REFUTED: {why}"),
+            (false, _, Some(expect)) => format!("(laws: {expect})"),
+            (_, _, None) => "(no law)".to_owned(),
+        }
+    }
+}
+
+/// A table in the project's one layout: plain columns, two spaces apart, nothing wrapped.
+pub fn new_table(header: &[&str]) -> Table {
+    let mut table = Table::new();
+    table
+        .load_preset(presets::NOTHING)
+        .set_content_arrangement(ContentArrangement::Disabled)
+        .set_header(header.to_vec());
+    for column in table.column_iter_mut() {
+        column.set_padding((0, 2));
+    }
+    table
+}
+
+/// Right-aligns the columns that hold numbers.
+pub fn align_right(table: &mut Table, columns: &[usize]) {
+    for &c in columns {
+        if let Some(column) = table.column_mut(c) {
+            column.set_cell_alignment(CellAlignment::Right);
+        }
+    }
+}
+
+/// Renders a table with no trailing blanks on its lines.
+pub fn lines(table: &Table) -> String {
+    table
+        .lines()
+        .map(|line| format!("{}\n", line.trim_end()))
+        .collect()
+}
 
 /// `C/E/R/T`, plus what differs from kubelet's defaults.
-fn scenario_label(s: &pleg_model::Scenario) -> String {
+fn scenario_label(s: &Scenario) -> String {
     let mut label = format!(
         "{}/{}/{}/{}",
         s.capacity, s.events_per_relist, s.relists, s.threshold
     );
     if let Some(k) = s.changes {
-        label.push_str(&format!(" changes={k}"));
+        let _ = write!(label, " changes={k}");
     }
     if !s.resync {
         label.push_str(" no-resync");
     }
-    if s.gate == pleg_model::Gate::Retry {
+    if s.gate == Gate::Retry {
         label.push_str(" retry-gate");
+    }
+    if s.map_order == MapOrder::Fixed {
+        label.push_str(" fixed-order");
     }
     label
 }
 
-/// The human table, then one line per stall saying what froze.
+/// The human table, then one line per stall saying what froze, then the first story.
 pub fn table(results: &[Judged<'_>]) -> String {
-    let header = [
-        "design", "checker", "C/E/R/T", "bounds", "verdict", "explored", "full", "discard",
-        "gated", "seconds", "claim",
-    ];
-    let rows: Vec<[String; 11]> = results
-        .iter()
-        .map(|(claim, report, judgement)| {
-            let s = &report.scenario;
-            let w = &report.witnesses;
-            [
-                s.design.to_string(),
-                report.checker.to_string(),
-                scenario_label(s),
-                report.checker.bounds(),
-                report.verdict.to_string(),
-                report.explored.to_string(),
-                w.channel_full.to_string(),
-                w.discards.to_string(),
-                w.gate_closed.to_string(),
-                format!("{:.2}", report.seconds),
-                match judgement {
-                    Ok(()) => format!("{} confirmed", claim.expect.name()),
-                    Err(why) => format!("REFUTED: {why}"),
-                },
-            ]
-        })
-        .collect();
-    let widths: Vec<usize> = (0..header.len())
-        .map(|c| {
-            rows.iter()
-                .map(|r| r[c].len())
-                .chain([header[c].len()])
-                .max()
-                .unwrap_or(0)
-        })
-        .collect();
-    let mut out = String::new();
-    let mut line = |cells: &[&str]| {
-        let cells: Vec<String> = cells
-            .iter()
-            .zip(&widths)
-            .map(|(cell, w)| format!("{cell:<w$}"))
-            .collect();
-        let _ = writeln!(out, "{}", cells.join("  ").trim_end());
-    };
-    line(&header);
-    for row in &rows {
-        line(&row.iter().map(String::as_str).collect::<Vec<_>>());
+    let mut table = new_table(&[
+        "design", "checker", "C/E/R/T", "bounds", "verdict", "explored", "full", "blocked",
+        "discard", "gated", "mid", "seconds", "claim",
+    ]);
+    for judged in results {
+        let report = judged.report;
+        let s = &report.scenario;
+        let w = &report.witnesses;
+        table.add_row(vec![
+            s.design.to_string(),
+            report.checker.to_string(),
+            scenario_label(s),
+            report.checker.bounds(),
+            report.verdict.to_string(),
+            report.explored.to_string(),
+            w.channel_full.to_string(),
+            w.relist_blocked.to_string(),
+            w.discards.to_string(),
+            w.gate_closed.to_string(),
+            w.drained_mid_relist.to_string(),
+            format!("{:.2}", report.seconds),
+            judged.claim(),
+        ]);
     }
+    align_right(&mut table, &[5, 6, 7, 8, 9, 10, 11]);
+    let mut out = lines(&table);
     out.push_str(
         "\nC/E/R/T: capacity / events per relist / relists / relistThreshold in ticks.\n\
-         full, discard, gated: executions that reached a full eventChannel, a discarded event,\n\
-         a closed PLEG health gate.\n",
+         full, blocked, discard, gated, mid: executions that reached a full eventChannel, relist\n\
+         blocked in a send, a discarded event, a closed PLEG health gate, syncLoop draining\n\
+         while a relist was mid-batch. A \"holds\" must reach the ones its design can.\n",
     );
-    for (_, report, _) in results {
-        if let Some(line) = stall_line(report) {
-            let _ = write!(
-                out,
-                "\n{} under {}: {line}",
-                report.scenario.design, report.checker
-            );
-        }
+    let stalls: Vec<_> = results
+        .iter()
+        .filter_map(|j| stall_line(j.report).map(|line| (j.report, line)))
+        .collect();
+    for (report, line) in &stalls {
+        let _ = write!(
+            out,
+            "\n{} under {}: {line}",
+            report.scenario.design, report.checker
+        );
     }
-    if results.iter().any(|(_, r, _)| stall_line(r).is_some()) {
+    if !stalls.is_empty() {
         out.push('\n');
     }
-    if let Some((_, report, _)) = results.iter().find(|(_, r, _)| r.counterexample.is_some()) {
+    if let Some(judged) = results.iter().find(|j| j.report.counterexample.is_some()) {
         out.push('\n');
-        out.push_str(&story_block(report));
+        out.push_str(&story_block(judged.report));
     }
     out
 }
 
 /// The first counterexample as numbered steps, where it was found, and how to replay it.
-/// Long runs of alike steps (a thousand sends) are shortened to their ends.
 pub fn story_block(report: &Report) -> String {
     let Some(execution) = &report.counterexample else {
         return String::new();
     };
-    let s = &report.scenario;
     let mut out = format!(
         "Counterexample: {} under {}{}:\n",
-        s.design,
+        report.scenario.design,
         report.checker,
         match report.counterexample_bound {
-            Some(b) =>
-                format!(", found at preemption bound {b} (the fewest preemptions that fail)"),
+            Some(b) => format!(
+                ", found at preemption bound {b} (the fewest preemptions with which the model \
+                 fails)"
+            ),
             None => String::new(),
         }
     );
-    let lines = story::narrate(execution);
-    let kinds: Vec<_> = execution
-        .steps
-        .iter()
-        .map(|st| (st.actor, std::mem::discriminant(&st.action)))
-        .collect();
-    let mut i = 0;
-    while i < lines.len() {
-        let run = kinds[i..].iter().take_while(|k| **k == kinds[i]).count();
-        const KEEP: usize = 2;
-        if run > 2 * KEEP + 1 {
-            push_lines(&mut out, &lines, i, i + KEEP);
-            let _ = writeln!(out, "      … {} more steps like these …", run - 2 * KEEP);
-            push_lines(&mut out, &lines, i + run - KEEP, i + run);
-        } else {
-            push_lines(&mut out, &lines, i, i + run);
+    out.push_str(&story::render(execution, &report.verdict));
+    match (&report.schedule, replay_command(report)) {
+        (Some(schedule), _) if schedule.len() > 400 => {
+            let _ = writeln!(
+                out,
+                "\nReplay it: the schedule is {} characters long (a livelock runs to the step \
+                 bound); --json prints the whole replay command.",
+                schedule.len()
+            );
         }
-        i += run;
-    }
-    if let Some(end) = story::conclusion(&report.verdict) {
-        let _ = writeln!(out, "      {end}");
-    }
-    if let Some(schedule) = report.schedule.as_ref().filter(|s| s.len() > 400) {
-        let _ = writeln!(
-            out,
-            "\nReplay it: the schedule is {} characters long (a livelock runs to the step bound); \
-             --json prints it for `pleg-spec replay --schedule`.",
-            schedule.len()
-        );
-    } else if let Some(schedule) = &report.schedule {
-        let _ = writeln!(
-            out,
-            "\nReplay it: pleg-spec replay --design {} --capacity {} --events {} --relists {} \
-             --threshold {} --schedule {schedule}",
-            s.design, s.capacity, s.events_per_relist, s.relists, s.threshold
-        );
+        (_, Some(command)) => {
+            let _ = writeln!(out, "\nReplay it: {command}");
+        }
+        _ => {}
     }
     out
 }
 
-fn push_lines(out: &mut String, lines: &[Line], from: usize, to: usize) {
-    for (n, line) in lines.iter().enumerate().take(to).skip(from) {
-        let _ = writeln!(out, "{:>6}. {:<9} {}", n + 1, line.actor.name(), line.text);
-    }
+/// The command that replays `report`'s counterexample, built from the scenario itself.
+pub fn replay_command(report: &Report) -> Option<String> {
+    let schedule = report.schedule.as_ref()?;
+    Some(format!(
+        "pleg-spec replay {} --schedule {schedule}",
+        scenario_args(&report.scenario).join(" ")
+    ))
 }
 
 fn stall_line(report: &Report) -> Option<String> {
@@ -182,8 +196,8 @@ fn stall_line(report: &Report) -> Option<String> {
         )),
         Verdict::Livelock(cw) => Some(format!(
             "relist blocked sending event {} of {} into a full eventChannel ({}/{}); syncLoop \
-             retried through the step bound, PLEG stale for {} ticks (threshold {}): busy, and \
-             nothing consumed.",
+             retries for ever, PLEG stale for {} ticks (threshold {}): busy, and nothing \
+             consumed.",
             cw.index, cw.of, cw.channel_len, cw.capacity, cw.last_seen_ago, cw.threshold
         )),
         Verdict::GatedStall(g) => Some(format!(
@@ -222,13 +236,15 @@ struct JsonResult<'a> {
     threshold: u32,
     resync: bool,
     gate: &'a str,
+    map_order: &'a str,
     bounds: String,
     verdict: &'a str,
     explored: u64,
     seconds: f64,
     witnesses: JsonWitnesses,
-    expected: &'a str,
+    expected: Option<&'a str>,
     confirmed: bool,
+    judged: bool,
     #[serde(skip_serializing_if = "Option::is_none")]
     detail: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -242,8 +258,32 @@ struct JsonCounterexample<'a> {
     preemption_bound: Option<usize>,
     #[serde(skip_serializing_if = "Option::is_none")]
     schedule: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    replay: Option<String>,
     steps: Vec<JsonStep>,
     cycle: String,
+}
+
+/// Executions (loom, shuttle) that reached each interesting state.
+#[derive(Serialize)]
+struct JsonWitnesses {
+    channel_full: u64,
+    relist_blocked: u64,
+    discards: u64,
+    gate_closed: u64,
+    drained_mid_relist: u64,
+}
+
+impl From<&pleg_model::Witnesses> for JsonWitnesses {
+    fn from(w: &pleg_model::Witnesses) -> Self {
+        JsonWitnesses {
+            channel_full: w.channel_full,
+            relist_blocked: w.relist_blocked,
+            discards: w.discards,
+            gate_closed: w.gate_closed,
+            drained_mid_relist: w.drained_mid_relist,
+        }
+    }
 }
 
 #[derive(Serialize)]
@@ -276,24 +316,18 @@ fn json_counterexample(report: &Report) -> Option<JsonCounterexample<'_>> {
             _ => None,
         },
         schedule: report.schedule.as_deref(),
+        replay: replay_command(report),
         steps,
         cycle: story::conclusion(&report.verdict).unwrap_or_default(),
     })
 }
 
-#[derive(Serialize)]
-struct JsonWitnesses {
-    channel_full: u64,
-    discards: u64,
-    gate_closed: u64,
-}
-
 pub fn json(results: &[Judged<'_>]) -> String {
     let results = results
         .iter()
-        .map(|(claim, report, judgement)| {
+        .map(|judged| {
+            let report = judged.report;
             let s = &report.scenario;
-            let w = report.witnesses;
             JsonResult {
                 design: s.design.name(),
                 checker: report.checker.name(),
@@ -303,21 +337,16 @@ pub fn json(results: &[Judged<'_>]) -> String {
                 changes: s.changes(),
                 threshold: s.threshold,
                 resync: s.resync,
-                gate: match s.gate {
-                    pleg_model::Gate::Wait => "wait",
-                    pleg_model::Gate::Retry => "retry",
-                },
+                gate: s.gate.name(),
+                map_order: s.map_order.name(),
                 bounds: report.checker.bounds(),
-                verdict: report.verdict.name(),
+                verdict: report.verdict.kind().name(),
                 explored: report.explored,
                 seconds: report.seconds,
-                witnesses: JsonWitnesses {
-                    channel_full: w.channel_full,
-                    discards: w.discards,
-                    gate_closed: w.gate_closed,
-                },
-                expected: claim.expect.name(),
-                confirmed: judgement.is_ok(),
+                witnesses: (&report.witnesses).into(),
+                expected: judged.expect.map(VerdictKind::name),
+                confirmed: judged.judgement.is_ok(),
+                judged: judged.judging,
                 detail: stall_line(report),
                 counterexample: json_counterexample(report),
             }
@@ -328,27 +357,35 @@ pub fn json(results: &[Judged<'_>]) -> String {
 
 /// The scaling grid: one row per (scenario, preemption bound).
 pub fn scale_table(rows: &[(usize, Report)]) -> String {
-    let mut out = String::from(
-        "design          C     E     R     T  bound  verdict  executions  seconds  executions/s\n",
-    );
+    let mut table = new_table(&[
+        "design",
+        "C",
+        "E",
+        "R",
+        "T",
+        "bound",
+        "verdict",
+        "executions",
+        "seconds",
+        "executions/s",
+    ]);
     for (bound, r) in rows {
         let s = &r.scenario;
-        let _ = writeln!(
-            out,
-            "{:<14}  {:<4}  {:<4}  {:<4}  {:<1}  {:<5}  {:<7}  {:>10}  {:>7.2}  {:>12.0}",
-            s.design.name(),
-            s.capacity,
-            s.events_per_relist,
-            s.relists,
-            s.threshold,
-            bound,
-            r.verdict.name(),
-            r.explored,
-            r.seconds,
-            r.explored as f64 / r.seconds.max(1e-9)
-        );
+        table.add_row(vec![
+            s.design.to_string(),
+            s.capacity.to_string(),
+            s.events_per_relist.to_string(),
+            s.relists.to_string(),
+            s.threshold.to_string(),
+            bound.to_string(),
+            r.verdict.to_string(),
+            r.explored.to_string(),
+            format!("{:.2}", r.seconds),
+            format!("{:.0}", r.explored as f64 / r.seconds.max(1e-9)),
+        ]);
     }
-    out
+    align_right(&mut table, &[7, 8, 9]);
+    lines(&table)
 }
 
 #[derive(Serialize)]
@@ -374,7 +411,7 @@ pub fn scale_json(rows: &[(usize, Report)]) -> String {
             relists: r.scenario.relists,
             threshold: r.scenario.threshold,
             preemption_bound: *bound,
-            verdict: r.verdict.name(),
+            verdict: r.verdict.kind().name(),
             explored: r.explored,
             seconds: r.seconds,
         })

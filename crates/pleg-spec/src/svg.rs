@@ -3,10 +3,12 @@
 //! Four lanes — relist, eventChannel (with its fill level at every step), syncLoop and the
 //! clock — one row per step, arrows for sends and receives, and the final circular wait boxed
 //! in red. Plain SVG 1.1: no scripts, no fonts or images to fetch, so it opens offline in any
-//! browser. Long runs of alike steps are shortened as in the text story.
+//! browser. The rows and their labels are the text story's ([`story::rows`], [`story::narrate`]),
+//! so the picture and the story cannot drift apart.
 
-use pleg_model::{Action, Actor, Step};
-use pleg_models::{story, Report, Verdict};
+use pleg_model::{Action, Actor, Execution, Step};
+use pleg_models::story::{self, Line, Row};
+use pleg_models::{Report, Verdict};
 use std::fmt::Write;
 
 const ROW: i64 = 24;
@@ -31,18 +33,12 @@ enum Lane {
     Clock,
 }
 
-enum Row<'a> {
-    Step(usize, &'a Step),
-    Elided(usize),
-}
-
 /// Renders `report`'s counterexample (an empty diagram if it has none).
 pub fn render(report: &Report) -> String {
-    let steps: &[Step] = report
-        .counterexample
-        .as_ref()
-        .map_or(&[], |e| e.steps.as_slice());
-    let rows = rows(steps);
+    let empty = Execution::default();
+    let execution = report.counterexample.as_ref().unwrap_or(&empty);
+    let rows = story::rows(&execution.steps);
+    let lines = story::narrate(execution);
     let height = TOP + ROW * rows.len() as i64 + 120;
     let s = &report.scenario;
     let mut out = String::new();
@@ -90,7 +86,7 @@ pub fn render(report: &Report) -> String {
                     WIDTH / 2
                 );
             }
-            Row::Step(n, step) => draw_step(&mut out, *n, step, y, report),
+            Row::Step(n) => draw_step(&mut out, *n, &lines[*n], y, execution, &report.verdict),
         }
     }
     if let Some(conclusion) = story::conclusion(&report.verdict) {
@@ -98,7 +94,7 @@ pub fn render(report: &Report) -> String {
         let (title, body) = conclusion
             .split_once(": ")
             .unwrap_or(("Counterexample", conclusion.as_str()));
-        let lines = wrap(body, 118);
+        let lines = textwrap::wrap(body, 118);
         let y = TOP + ROW * rows.len() as i64 + 4;
         let _ = writeln!(
             out,
@@ -123,51 +119,20 @@ pub fn render(report: &Report) -> String {
     out
 }
 
-/// Greedy word wrap at `width` characters.
-fn wrap(text: &str, width: usize) -> Vec<String> {
-    let mut lines: Vec<String> = Vec::new();
-    for word in text.split_whitespace() {
-        match lines.last_mut() {
-            Some(line) if line.chars().count() + 1 + word.chars().count() <= width => {
-                line.push(' ');
-                line.push_str(word);
-            }
-            _ => lines.push(word.to_owned()),
-        }
-    }
-    lines
-}
-
-fn rows(steps: &[Step]) -> Vec<Row<'_>> {
-    const KEEP: usize = 2;
-    let mut rows = Vec::new();
-    let mut i = 0;
-    let kind = |s: &Step| (s.actor, std::mem::discriminant(&s.action));
-    while i < steps.len() {
-        let run = steps[i..]
-            .iter()
-            .take_while(|s| kind(s) == kind(&steps[i]))
-            .count();
-        let keep: Vec<usize> = if run > 2 * KEEP + 1 {
-            (i..i + KEEP).chain(i + run - KEEP..i + run).collect()
-        } else {
-            (i..i + run).collect()
-        };
-        for (k, n) in keep.iter().enumerate() {
-            if run > 2 * KEEP + 1 && k == KEEP {
-                rows.push(Row::Elided(run - 2 * KEEP));
-            }
-            rows.push(Row::Step(*n, &steps[*n]));
-        }
-        i += run;
-    }
-    rows
-}
-
-fn draw_step(out: &mut String, n: usize, step: &Step, y: i64, report: &Report) {
-    let cap = report.scenario.capacity;
-    let last = report.counterexample.as_ref().map_or(0, |e| e.steps.len());
-    let stuck = highlighted(step, &report.verdict);
+fn draw_step(
+    out: &mut String,
+    n: usize,
+    line: &Line,
+    y: i64,
+    execution: &Execution,
+    verdict: &Verdict,
+) {
+    let step = &execution.steps[n];
+    // The channel's real capacity, as the run built it (twice the scenario's for
+    // blocking-big-capacity).
+    let cap = execution.capacity;
+    let last = execution.steps.len();
+    let stuck = highlighted(step, verdict);
     let color = if stuck { "#c62828" } else { "#222" };
     let _ = writeln!(
         out,
@@ -189,7 +154,7 @@ fn draw_step(out: &mut String, n: usize, step: &Step, y: i64, report: &Report) {
         y + 3,
         step.channel_len
     );
-    let lane = match step.actor {
+    let lane = match line.actor {
         Actor::Relist => Lane::Relist,
         Actor::SyncLoop => Lane::SyncLoop,
         Actor::Clock => Lane::Clock,
@@ -218,7 +183,7 @@ fn draw_step(out: &mut String, n: usize, step: &Step, y: i64, report: &Report) {
         out,
         r#"<text x="{tx}" y="{}" text-anchor="{anchor}" fill="{color}" font-weight="{weight}">{}</text>"#,
         y + 3,
-        esc(&label(n, step, report))
+        esc(&line.label)
     );
 }
 
@@ -251,46 +216,8 @@ fn arrow(out: &mut String, from: i64, to: i64, y: i64) {
     );
 }
 
-/// A lane-sized version of the story's line (step `n` of the counterexample).
-fn label(n: usize, step: &Step, report: &Report) -> String {
-    let threshold = report.scenario.threshold;
-    // A relist loop that has finished counts as healthy (the bounded run's convention).
-    let relisting_done = report.counterexample.as_ref().is_some_and(|e| {
-        e.steps[..n]
-            .iter()
-            .any(|s| s.action == Action::RelistsFinished)
-    });
-    match step.action {
-        Action::RelistStarted { relist } => format!("relist #{relist}: relistTime = {}", step.now),
-        Action::Sent { event, index, of } => format!("send {index} of {of} (pod {})", event.pod),
-        Action::BlockedInSend { index, of, .. } => format!("BLOCKED: ch <- event {index} of {of}"),
-        Action::Discarded { event, index, of } => {
-            format!("discard {index} of {of} (pod {})", event.pod)
-        }
-        Action::RelistsFinished => "all relists done; close".to_owned(),
-        Action::Ticked => match step.relist_time {
-            Some(t) if !relisting_done && step.now - t > threshold => {
-                format!("now = {} (PLEG stale)", step.now)
-            }
-            _ => format!("now = {}", step.now),
-        },
-        Action::SkippedUnhealthy { .. } => "skipping: PLEG is not healthy".to_owned(),
-        Action::Received { event } => {
-            format!("receive pod {} (relist #{})", event.pod, event.relist)
-        }
-        Action::Exited => "channel drained; return".to_owned(),
-        Action::QuietRelist { relist } => format!("quiet relist #{relist}"),
-        Action::Regenerated { pod, .. } => format!("pod {pod}: event regenerated"),
-        Action::NoChange { pod, .. } => format!("pod {pod}: no change, no event"),
-        Action::Resynced { pod, .. } => format!("resync pod {pod}"),
-        Action::LostUpdate { pod, .. } => format!("LOST UPDATE: pod {pod}"),
-    }
-}
-
-fn esc(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
+fn esc(text: &str) -> std::borrow::Cow<'_, str> {
+    html_escape::encode_text(text)
 }
 
 #[cfg(test)]
@@ -299,13 +226,15 @@ mod tests {
     use pleg_model::{Design, Scenario};
     use pleg_models::{check, Checker};
 
+    fn loom(scenario: &Scenario) -> Report {
+        let checker = Checker::Loom {
+            preemption_bound: Some(3),
+        };
+        check(scenario, &checker).unwrap()
+    }
+
     fn blocking_report() -> Report {
-        check(
-            &Scenario::smallest(Design::Blocking),
-            &Checker::Loom {
-                preemption_bound: Some(3),
-            },
-        )
+        loom(&Scenario::smallest(Design::Blocking))
     }
 
     #[test]
@@ -333,6 +262,22 @@ mod tests {
                 svg.matches(&format!("<{tag} ")).count() + svg.matches(&format!("<{tag}>")).count();
             assert_eq!(opens, svg.matches(&format!("</{tag}>")).count(), "{tag}");
         }
+    }
+
+    /// The fill bar is drawn against the channel the run really built: twice the scenario's
+    /// capacity for blocking-big-capacity.
+    #[test]
+    fn the_fill_bar_is_drawn_against_the_real_capacity() {
+        let report = loom(&Scenario {
+            events_per_relist: 3,
+            ..Scenario::smallest(Design::BlockingBigCapacity)
+        });
+        let svg = render(&report);
+        assert!(svg.contains(">2/2</text>"), "the full channel reads 2/2");
+        assert!(
+            !svg.contains("/1</text>"),
+            "no bar is drawn against capacity 1"
+        );
     }
 
     #[test]

@@ -90,8 +90,151 @@ fn the_default_suite_confirms_every_claim() {
         String::from_utf8_lossy(&out.stdout)
     );
     let results = json(&out)["results"].as_array().unwrap().clone();
-    assert_eq!(results.len(), 15);
-    assert!(results.iter().all(|r| r["confirmed"] == true));
+    assert_eq!(results.len(), 17);
+    assert!(results
+        .iter()
+        .all(|r| r["confirmed"] == true && r["judged"] == true));
+}
+
+/// One configuration without --expect reports its verdict and what the laws expect, as
+/// information: no "REFUTED", exit 0, even where the verdict is not the law's (a vacuous
+/// "holds" here: the channel never fills).
+#[test]
+fn one_configuration_without_expect_is_reported_not_judged() {
+    let out = check("drop-when-full", "loom", &["--capacity", "10"]);
+    assert_eq!(out.status.code(), Some(0));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(!text.contains("REFUTED"), "{text}");
+    assert!(text.contains("(laws: holds)"), "{text}");
+    let out = check(
+        "drop-when-full",
+        "loom",
+        &["--capacity", "10", "--expect", "holds"],
+    );
+    assert_eq!(out.status.code(), Some(1));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("REFUTED: holds, but vacuously"), "{text}");
+}
+
+/// A size a checker cannot explore is refused in one line that says which limit was hit and
+/// which checker can answer — never a verdict of `failed` with exit 0.
+#[test]
+fn loom_at_kubelet_size_is_refused_in_one_line() {
+    let out = check(
+        "drop-when-full",
+        "loom",
+        &["--capacity", "1000", "--events", "1001", "--relists", "1"],
+    );
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert!(stderr.contains("branches"), "{stderr}");
+    assert!(stderr.contains("--checker"), "{stderr}");
+    assert!(out.stdout.is_empty());
+}
+
+/// Every printed replay command replays: a counterexample for every design and every option
+/// (changes, no resync, both gates, a threshold, both map orders), its command taken from the
+/// output exactly as printed, pasted, and run to the same verdict and the same story.
+#[test]
+fn every_printed_replay_command_replays_to_the_same_verdict() {
+    let cases: &[&[&str]] = &[
+        &[
+            "--design",
+            "blocking",
+            "--capacity",
+            "2",
+            "--events",
+            "3",
+            "--relists",
+            "2",
+        ],
+        &[
+            "--design",
+            "blocking-big-capacity",
+            "--events",
+            "3",
+            "--map-order",
+            "fixed",
+        ],
+        &[
+            "--design",
+            "drop-when-full",
+            "--capacity",
+            "1",
+            "--events",
+            "3",
+            "--relists",
+            "2",
+            "--changes",
+            "1",
+            "--no-resync",
+        ],
+        &[
+            "--design",
+            "drop-when-full",
+            "--capacity",
+            "2",
+            "--events",
+            "2",
+            "--relists",
+            "2",
+            "--threshold",
+            "1",
+            "--no-resync",
+        ],
+        &[
+            "--design",
+            "evented-health",
+            "--events",
+            "1",
+            "--threshold",
+            "2",
+        ],
+        &["--design", "blocking", "--events", "2", "--gate", "retry"],
+    ];
+    for case in cases {
+        let mut args = vec![
+            "check",
+            "--checker",
+            "shuttle-random",
+            "--iterations",
+            "2000",
+        ];
+        args.extend_from_slice(case);
+        let text = String::from_utf8(pleg_spec(&args).stdout).unwrap();
+        args.push("--json");
+        let found = json(&pleg_spec(&args));
+        let result = &found["results"][0];
+        let command = result["counterexample"]["replay"]
+            .as_str()
+            .unwrap_or_else(|| panic!("{case:?}: no replay command in {result}"))
+            .to_owned();
+        let printed = text.lines().find_map(|l| l.strip_prefix("Replay it: "));
+        if let Some(printed) = printed.filter(|p| p.starts_with("pleg-spec ")) {
+            assert_eq!(
+                printed, command,
+                "{case:?}: the text and JSON commands differ"
+            );
+        }
+        let pasted: Vec<&str> = command
+            .split_whitespace()
+            .skip(1)
+            .chain(["--json"])
+            .collect();
+        let out = pleg_spec(&pasted);
+        assert!(
+            out.status.success(),
+            "{command}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let replayed = &json(&out)["results"][0];
+        assert_eq!(replayed["verdict"], result["verdict"], "{command}");
+        assert_eq!(
+            replayed["counterexample"]["steps"], result["counterexample"]["steps"],
+            "{command}"
+        );
+    }
 }
 
 /// Bad input: exit 2, exactly one line on stderr, nothing on stdout, no panic.
@@ -295,6 +438,20 @@ fn designs_prints_every_design_from_explorations() {
     assert_eq!(row("record-after-send")["converges_without_resync"], true);
     assert_eq!(row("evented-health")["other_stall"], "gated-stall");
     assert!(rows.iter().all(|r| r["shuttle_agrees"] == true));
+}
+
+#[test]
+fn every_named_choice_lists_its_names_when_misspelt() {
+    let out = check("blocking", "loom", &["--gate", "sideways"]);
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("expected one of wait, retry"), "{stderr}");
+    let out = check("blocking", "loom", &["--expect", "stall"]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("deadlock, livelock, gated-stall"),
+        "{stderr}"
+    );
 }
 
 #[test]

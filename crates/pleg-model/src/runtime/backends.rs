@@ -4,7 +4,7 @@
 use super::Runtime;
 
 macro_rules! backend {
-    ($(#[$doc:meta])* $name:ident, $label:literal, $krate:ident) => {
+    ($(#[$doc:meta])* $name:ident, $label:literal, $krate:ident, $arbitrary:path) => {
         $(#[$doc])*
         #[derive(Debug, Clone, Copy)]
         pub enum $name {}
@@ -67,21 +67,45 @@ macro_rules! backend {
             fn yield_now() {
                 $krate::thread::yield_now()
             }
+
+            fn arbitrary(n: usize) -> usize {
+                $arbitrary(n)
+            }
         }
     };
 }
 
+/// Real threads: a random index, like Go's map iteration (std's per-hasher random keys are
+/// the only randomness std offers; statistical quality does not matter here).
+fn random_below(n: usize) -> usize {
+    use std::hash::{BuildHasher, Hasher};
+    let mut hasher = std::collections::hash_map::RandomState::new().build_hasher();
+    hasher.write_usize(n);
+    (hasher.finish() % n as u64) as usize
+}
+
+/// shuttle: a random choice shuttle draws from its seeded source and records in the schedule.
+fn shuttle_choice(n: usize) -> usize {
+    use shuttle::rand::RngCore;
+    (shuttle::rand::thread_rng().next_u64() % n as u64) as usize
+}
+
+/// loom has no data choices to explore; asking would silently fix the order, so it is a bug.
+fn no_choice_under_loom(_n: usize) -> usize {
+    panic!("loom explores schedules, not data: the loom driver must pass Orders::Given")
+}
+
 backend!(
     /// Real OS threads with std's `Mutex` and `Condvar`.
-    Std, "std", std
+    Std, "std", std, random_below
 );
 backend!(
     /// loom's primitives: every interleaving within a preemption bound. Inside `loom::model` only.
-    Loom, "loom", loom
+    Loom, "loom", loom, no_choice_under_loom
 );
 backend!(
     /// shuttle's primitives: randomly or PCT-scheduled executions. Inside a shuttle runner only.
-    Shuttle, "shuttle", shuttle
+    Shuttle, "shuttle", shuttle, shuttle_choice
 );
 
 /// Real OS threads with parking_lot's `Mutex` and `Condvar`: the same channel code, a lock that
@@ -141,5 +165,9 @@ impl Runtime for ParkingLot {
 
     fn yield_now() {
         Std::yield_now()
+    }
+
+    fn arbitrary(n: usize) -> usize {
+        Std::arbitrary(n)
     }
 }

@@ -46,6 +46,11 @@ pub trait Runtime: 'static {
     fn join<T: Send + 'static>(handle: Self::RawJoinHandle<T>) -> T;
     /// Lets another thread run: the model's stand-in for a sleep (time is an explicit step).
     fn yield_now();
+    /// An arbitrary index below `n` (`n > 0`), from the runtime's own source of nondeterminism:
+    /// random on real threads (as Go randomises map iteration), a choice shuttle explores and
+    /// records in its schedule. loom explores schedules, not data, so its driver enumerates the
+    /// choices itself and never asks (see `Orders::Given`).
+    fn arbitrary(n: usize) -> usize;
 }
 
 /// A mutex on runtime `R`, without poisoning.
