@@ -1,6 +1,7 @@
-//! `check/…`: what the checks themselves cost — time to a verdict for both designs under loom
-//! at the default bound, and shuttle iterations at small and kubelet sizes. Throughput is in
-//! executions (loom) or iterations (shuttle), so criterion reports executions per second.
+//! `check/…`: what the checks themselves cost — time to a verdict for every design under loom
+//! at the default bound, shuttle iterations at small and kubelet sizes, and the explicit
+//! checker's exhaustive search at small and kubelet sizes. Throughput is in executions (loom),
+//! iterations (shuttle) or states (explicit), so criterion reports them per second.
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
 use pleg_model::{Design, Named, Scenario};
@@ -44,6 +45,25 @@ fn checks(c: &mut Criterion) {
             group.throughput(Throughput::Elements(iterations as u64));
             group.bench_function(BenchmarkId::new(checker.name(), size), |b| {
                 b.iter(|| check(&scenario, &checker))
+            });
+        }
+    }
+    group.finish();
+
+    // The explicit checker, exhaustive: throughput in states.
+    let mut group = c.benchmark_group("check/explicit");
+    let explicit = Checker::Explicit { reduced: true };
+    for design in [Design::Blocking, Design::DropWhenFull] {
+        for (size, scenario) in [
+            ("small", Scenario::small(design)),
+            ("kubelet", Scenario::kubelet(design)),
+        ] {
+            let states = check(&scenario, &explicit)
+                .expect("explicit explores it")
+                .explored;
+            group.throughput(Throughput::Elements(states));
+            group.bench_function(BenchmarkId::new(design.name(), size), |b| {
+                b.iter(|| check(&scenario, &explicit))
             });
         }
     }

@@ -2,9 +2,10 @@
 //! and convergence, each cell backed by an exploration.
 //!
 //! Each design is explored at one table scenario ([`Scenario::table`]: capacity 1, three pods
-//! that each change once, two relists, threshold 0) twice — without and with the periodic resync — by loom at
-//! the given preemption bound and by shuttle PCT; the two checkers must agree, or the row says
-//! so. Then bursts of 1, 2, 3, 4 events into capacity 1 find the smallest that stalls.
+//! that each change once, two relists, threshold 0) twice — without and with the periodic
+//! resync — exhaustively by the explicit checker, and cross-checked by loom at the given
+//! preemption bound and by shuttle PCT: both must reach the same verdicts, or the row says so.
+//! Then bursts of 1, 2, 3, 4 events into capacity 1 find the smallest that stalls.
 
 use crate::{check, CheckError, Checker, Report, Verdict, DEFAULT_PCT_DEPTH, DEFAULT_SHUTTLE_SEED};
 use pleg_model::{Design, Named, Scenario};
@@ -16,9 +17,11 @@ pub const MAX_BURST: u32 = 4;
 #[derive(Debug, Clone)]
 pub struct Row {
     pub design: Design,
-    /// loom's report without the resync, and with it.
+    /// The explicit checker's report without the resync, and with it.
     pub without_resync: Report,
     pub with_resync: Report,
+    /// Whether loom reached the same verdicts (without, with).
+    pub loom_agrees: (bool, bool),
     /// Whether shuttle PCT reached the same verdicts (without, with).
     pub shuttle_agrees: (bool, bool),
     /// The smallest burst into capacity 1 that stalls, within [`MAX_BURST`].
@@ -75,6 +78,7 @@ impl Row {
 /// Explores every design. `loom_bound` is loom's preemption bound; `pct_iterations` the shuttle
 /// cross-check's budget.
 pub fn explore(loom_bound: Option<usize>, pct_iterations: usize) -> Result<Vec<Row>, CheckError> {
+    let explicit = Checker::Explicit { reduced: true };
     let loom = Checker::Loom {
         preemption_bound: loom_bound,
     };
@@ -86,34 +90,36 @@ pub fn explore(loom_bound: Option<usize>, pct_iterations: usize) -> Result<Vec<R
     Design::ALL
         .iter()
         .map(|&design| {
-            let explore = |resync| -> Result<(Report, bool), CheckError> {
+            let explore = |resync| -> Result<(Report, bool, bool), CheckError> {
                 let scenario = Scenario::table(design, resync);
-                let by_loom = check(&scenario, &loom)?;
-                let by_pct = check(&scenario, &pct)?;
-                let agree = by_loom.verdict.kind() == by_pct.verdict.kind();
-                Ok((by_loom, agree))
+                let exhaustive = check(&scenario, &explicit)?;
+                let kind = exhaustive.verdict.kind();
+                let by_loom = check(&scenario, &loom)?.verdict.kind() == kind;
+                let by_pct = check(&scenario, &pct)?.verdict.kind() == kind;
+                Ok((exhaustive, by_loom, by_pct))
             };
-            let (without_resync, agree_without) = explore(false)?;
-            let (with_resync, agree_with) = explore(true)?;
+            let (without_resync, loom_without, pct_without) = explore(false)?;
+            let (with_resync, loom_with, pct_with) = explore(true)?;
             Ok(Row {
                 design,
                 without_resync,
                 with_resync,
-                shuttle_agrees: (agree_without, agree_with),
-                smallest_stalling_burst: smallest_stalling_burst(design, &loom)?,
+                loom_agrees: (loom_without, loom_with),
+                shuttle_agrees: (pct_without, pct_with),
+                smallest_stalling_burst: smallest_stalling_burst(design, &explicit)?,
             })
         })
         .collect()
 }
 
-fn smallest_stalling_burst(design: Design, loom: &Checker) -> Result<Option<u32>, CheckError> {
+fn smallest_stalling_burst(design: Design, checker: &Checker) -> Result<Option<u32>, CheckError> {
     for burst in 1..=MAX_BURST {
         let scenario = Scenario {
             events_per_relist: burst,
             relists: 1,
             ..Scenario::table(design, true)
         };
-        if check(&scenario, loom)?.verdict.is_stall() {
+        if check(&scenario, checker)?.verdict.is_stall() {
             return Ok(Some(burst));
         }
     }

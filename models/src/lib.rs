@@ -12,8 +12,8 @@
 //! - [`laws`] gives, in closed form, what each scenario should show.
 //! - [`designs`] explores the whole design space for `pleg-spec designs`.
 //! - [`story`] tells a counterexample in kubelet's words.
-//! - [`explicit`] is an independent explicit-state model of the same system, used to
-//!   cross-check the verdicts over small grids.
+//! - [`explicit`] is an independent explicit-state model of the same system, searched
+//!   exhaustively with no preemption bound — at kubelet's real size with exact reductions.
 
 pub mod designs;
 pub mod explicit;
@@ -45,6 +45,8 @@ pleg_model::named! {
         ShuttleRandom = "shuttle-random",
         /// PCT schedules (probabilistic guarantees for bugs of small depth) from a seed.
         ShuttlePct = "shuttle-pct",
+        /// Every state of an independent model, breadth-first, no bound (exact reductions).
+        Explicit = "explicit",
         /// One execution following a recorded counterexample.
         Replay = "replay",
     }
@@ -63,8 +65,20 @@ pub enum Checker {
         depth: usize,
         seed: u64,
     },
-    /// One execution following a shuttle schedule a failing check recorded.
-    Replay { schedule: String },
+    /// Every reachable state of the independent explicit model, breadth-first; `reduced`:
+    /// with the exact reductions that take it to kubelet's size.
+    Explicit { reduced: bool },
+    /// One execution following a counterexample a failing check recorded.
+    Replay { schedule: Schedule },
+}
+
+/// What replays one counterexample.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Schedule {
+    /// A shuttle schedule (`pleg-spec replay --schedule`).
+    Shuttle(String),
+    /// A path of the explicit model's moves (`pleg-spec replay --path`).
+    Path(String),
 }
 
 impl Checker {
@@ -73,6 +87,7 @@ impl Checker {
             Checker::Loom { .. } => CheckerKind::Loom,
             Checker::ShuttleRandom { .. } => CheckerKind::ShuttleRandom,
             Checker::ShuttlePct { .. } => CheckerKind::ShuttlePct,
+            Checker::Explicit { .. } => CheckerKind::Explicit,
             Checker::Replay { .. } => CheckerKind::Replay,
         }
     }
@@ -96,7 +111,14 @@ impl Checker {
                 depth,
                 seed,
             } => format!("{iterations} it, depth {depth}, seed {seed}"),
-            Checker::Replay { .. } => "1 recorded schedule".to_owned(),
+            Checker::Explicit { reduced: true } => "exhaustive, reduced".to_owned(),
+            Checker::Explicit { reduced: false } => "exhaustive, unreduced".to_owned(),
+            Checker::Replay {
+                schedule: Schedule::Shuttle(_),
+            } => "1 shuttle schedule".to_owned(),
+            Checker::Replay {
+                schedule: Schedule::Path(_),
+            } => "1 explicit path".to_owned(),
         }
     }
 }
@@ -139,16 +161,18 @@ pub struct Report {
     pub scenario: Scenario,
     pub checker: Checker,
     pub verdict: Verdict,
-    /// Executions (loom) or iterations (shuttle) run, the failing one included.
+    /// Executions (loom), iterations (shuttle) or states (explicit) explored.
     pub explored: u64,
     pub witnesses: Witnesses,
     pub seconds: f64,
     /// The failing execution's trace, for every verdict other than [`Verdict::Holds`].
     pub counterexample: Option<Execution>,
-    /// What replays the counterexample: a shuttle schedule for `pleg-spec replay --schedule`.
-    pub schedule: Option<String>,
+    /// What replays the counterexample.
+    pub schedule: Option<Schedule>,
     /// For loom: the smallest preemption bound at which the counterexample was found.
     pub counterexample_bound: Option<usize>,
+    /// For the explicit checker: states, transitions, memory.
+    pub search: Option<explicit::Search>,
 }
 
 impl Report {
@@ -200,9 +224,15 @@ pub fn check_with_progress(
 ) -> Result<Report, CheckError> {
     scenario.validate().map_err(CheckError::Scenario)?;
     let started = Instant::now();
+    let mut search = None;
     let run = match checker {
         Checker::Loom { preemption_bound } => {
             loom_check::run(scenario, *preemption_bound, progress)?
+        }
+        Checker::Explicit { reduced } => {
+            let (run, measured) = explicit::run(scenario, *reduced, progress)?;
+            search = Some(measured);
+            run
         }
         Checker::ShuttleRandom { iterations, seed } => {
             shuttle_check::run_random(scenario, *iterations, *seed, progress)
@@ -212,9 +242,16 @@ pub fn check_with_progress(
             depth,
             seed,
         } => shuttle_check::run_pct(scenario, *iterations, *depth, *seed, progress),
-        Checker::Replay { schedule } => shuttle_check::replay(scenario, schedule)?,
+        Checker::Replay {
+            schedule: Schedule::Shuttle(schedule),
+        } => shuttle_check::replay(scenario, schedule)?,
+        Checker::Replay {
+            schedule: Schedule::Path(path),
+        } => explicit::replay(scenario, path)?,
     };
-    Ok(run.into_report(scenario, checker, started))
+    let mut report = run.into_report(scenario, checker, started);
+    report.search = search;
+    Ok(report)
 }
 
 /// What a checker run left behind, before classification.
@@ -224,6 +261,7 @@ struct Run {
     explored: u64,
     witnesses: Witnesses,
     last_execution: Execution,
+    /// A shuttle schedule (shuttle) or a path token (explicit) that replays the failure.
     schedule: Option<String>,
     counterexample_bound: Option<usize>,
 }
@@ -242,8 +280,15 @@ impl Run {
             witnesses: self.witnesses,
             seconds: started.elapsed().as_secs_f64(),
             counterexample: failed.then_some(self.last_execution),
-            schedule: self.schedule.filter(|_| failed),
+            schedule: self.schedule.filter(|_| failed).map(|s| match checker {
+                Checker::Explicit { .. }
+                | Checker::Replay {
+                    schedule: Schedule::Path(_),
+                } => Schedule::Path(s),
+                _ => Schedule::Shuttle(s),
+            }),
             counterexample_bound: self.counterexample_bound.filter(|_| failed),
+            search: None,
         }
     }
 }

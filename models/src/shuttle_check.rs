@@ -79,7 +79,7 @@ fn stop(message: String) -> Stop {
     if message.starts_with("deadlock") {
         Stop::Deadlock(message)
     } else if message.contains("exceeded max_steps") {
-        Stop::StepBound
+        Stop::NoProgress
     } else {
         Stop::Panic(message)
     }

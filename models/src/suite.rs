@@ -43,12 +43,13 @@ impl Claim {
     }
 }
 
-/// The default suite: blocking and the fix under every checker at small bounds and under PCT at
-/// kubelet's real size; the fix at a threshold above 0 and with pods changing twice, with and
-/// without the resync; then every other design of the design space, and kubelet's own retry
-/// gate.
+/// The default suite: blocking and the fix under every checker at small bounds, and at
+/// kubelet's real size exhaustively (explicit) and sampled (PCT); the fix at a threshold above
+/// 0 with pods changing twice, with and without the resync; every other design of the design
+/// space; and kubelet's own retry gate.
 pub fn default_claims(loom_bound: Option<usize>) -> Vec<Claim> {
     let seed = DEFAULT_SHUTTLE_SEED;
+    let explicit = Checker::Explicit { reduced: true };
     let loom = Checker::Loom {
         preemption_bound: loom_bound,
     };
@@ -63,23 +64,26 @@ pub fn default_claims(loom_bound: Option<usize>) -> Vec<Claim> {
     };
     let mut claims = Vec::new();
     for design in [Design::Blocking, Design::DropWhenFull] {
-        for checker in [&loom, &random, &pct(2_000)] {
+        for checker in [&explicit, &loom, &random, &pct(2_000)] {
             claims.push(Claim::by_law(Scenario::small(design), checker.clone()));
         }
-        claims.push(Claim::by_law(Scenario::kubelet(design), pct(200)));
+    }
+    for design in [Design::Blocking, Design::DropWhenFull] {
+        for checker in [&explicit, &pct(200)] {
+            claims.push(Claim::by_law(Scenario::kubelet(design), checker.clone()));
+        }
     }
     // The fix with PLEG going stale only after two ticks, and with pods changing twice: the
     // lost update needs relists to visit the pods in different orders.
     for resync in [false, true] {
         let twice = Scenario {
-            capacity: 2,
-            events_per_relist: 3,
-            relists: 2,
             threshold: 1,
             resync,
-            ..Scenario::smallest(Design::DropWhenFull)
+            ..Scenario::small(Design::DropWhenFull)
         };
-        claims.push(Claim::by_law(twice, random.clone()));
+        for checker in [&explicit, &random] {
+            claims.push(Claim::by_law(twice, checker.clone()));
+        }
     }
     let design_space = [
         (Design::DropWhenFull, false),
@@ -89,14 +93,21 @@ pub fn default_claims(loom_bound: Option<usize>) -> Vec<Claim> {
         (Design::EventedHealth, true),
     ];
     for (design, resync) in design_space {
-        claims.push(Claim::by_law(Scenario::table(design, resync), loom.clone()));
+        for checker in [&explicit, &loom] {
+            claims.push(Claim::by_law(
+                Scenario::table(design, resync),
+                checker.clone(),
+            ));
+        }
     }
     for design in [Design::Blocking, Design::DropWhenFull] {
         let retry = Scenario {
             gate: Gate::Retry,
             ..Scenario::small(design)
         };
-        claims.push(Claim::by_law(retry, random.clone()));
+        for checker in [&explicit, &random] {
+            claims.push(Claim::by_law(retry, checker.clone()));
+        }
     }
     claims
 }

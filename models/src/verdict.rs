@@ -32,8 +32,9 @@ pleg_model::named! {
 pub(crate) enum Stop {
     /// Every thread was blocked (the checker's deadlock report, kept for other shapes).
     Deadlock(String),
-    /// The execution ran past the step bound: kubelet's retry gate spinning.
-    StepBound,
+    /// syncLoop retries for ever and nothing else moves (kubelet's retry gate): shuttle's step
+    /// bound ran out, or the explicit checker found a fair cycle that makes no progress.
+    NoProgress,
     /// A thread of the model panicked: the convergence check (its trace ends in
     /// [`Action::LostUpdate`]) or a model assertion (the message).
     Panic(String),
@@ -130,7 +131,7 @@ pub(crate) fn classify(stop: Option<&Stop>, execution: &Execution) -> Verdict {
             .map(Verdict::CircularWait)
             .or_else(|| gated_stall(execution).map(Verdict::GatedStall))
             .unwrap_or_else(|| Verdict::OtherDeadlock(report.clone())),
-        Some(Stop::StepBound) => circular_wait(execution)
+        Some(Stop::NoProgress) => circular_wait(execution)
             .map(Verdict::Livelock)
             .or_else(|| gated_stall(execution).map(Verdict::GatedStall))
             .unwrap_or_else(|| Verdict::Failed("the step bound ran out".to_owned())),

@@ -224,6 +224,7 @@ fn the_design_table_says_what_each_design_does() {
     let rows = designs::explore(Some(2), 200).expect("every table cell is explorable");
     let row = |d: Design| rows.iter().find(|r| r.design == d).unwrap();
     for r in &rows {
+        assert_eq!(r.loom_agrees, (true, true), "{}", r.design);
         assert_eq!(r.shuttle_agrees, (true, true), "{}", r.design);
     }
     let b = row(Design::Blocking);

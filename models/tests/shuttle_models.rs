@@ -8,11 +8,11 @@ mod common;
 
 use common::*;
 use pleg_model::{Design, MapOrder, Scenario};
-use pleg_models::{check, CheckError, Checker};
+use pleg_models::{check, CheckError, Checker, Schedule};
 
 fn replay(scenario: &Scenario, schedule: &str) -> Result<pleg_models::Report, CheckError> {
     let checker = Checker::Replay {
-        schedule: schedule.to_owned(),
+        schedule: Schedule::Shuttle(schedule.to_owned()),
     };
     check(scenario, &checker)
 }
@@ -87,10 +87,9 @@ fn shuttle_explores_go_map_order() {
 fn failing_schedule_replays_to_the_same_failure() {
     let small = Scenario::small(Design::Blocking);
     let found = shuttle_random(&small, 1_000);
-    let schedule = found
-        .schedule
-        .clone()
-        .expect("a shuttle failure records its schedule");
+    let Some(Schedule::Shuttle(schedule)) = found.schedule.clone() else {
+        panic!("a shuttle failure records its schedule");
+    };
     let replayed = replay(&small, &schedule).expect("the schedule fits");
     assert_eq!(replayed.explored, 1);
     assert_eq!(

@@ -19,6 +19,7 @@ pub fn designs_table(rows: &[designs::Row], bound: Option<usize>, iterations: us
         "converges\n(no\nresync)",
         "converges\n(resync)",
         "stalls\nfrom\nburst",
+        "loom\nagrees",
         "shuttle\nagrees",
     ]);
     for r in rows {
@@ -32,33 +33,38 @@ pub fn designs_table(rows: &[designs::Row], bound: Option<usize>, iterations: us
             maybe(r.converges(true)).to_owned(),
             r.smallest_stalling_burst
                 .map_or(format!("none <= {}", designs::MAX_BURST), |b| b.to_string()),
-            match r.shuttle_agrees {
-                (true, true) => "yes",
-                _ => "NO",
-            }
-            .to_owned(),
+            agrees(r.loom_agrees).to_owned(),
+            agrees(r.shuttle_agrees).to_owned(),
         ]);
     }
     let mut out = render::lines(&table);
     let s = Scenario::table(Design::Blocking, false);
     let _ = write!(
         out,
-        "\nEvery cell is an exploration: loom ({}) at capacity {}, {} pods changing once, {} \
-         relists, threshold {},\nwithout and with the periodic resync; shuttle PCT ({iterations} \
-         iterations, seed {}) must reach the same verdicts.\nstalls-from: the smallest burst of \
-         events into capacity 1 that stalls (loom). blocking-big-capacity's channel is {}x larger.\n",
-        match bound {
-            Some(b) => format!("preemptions<={b}"),
-            None => "unbounded".to_owned(),
-        },
+        "\nEvery cell is an exhaustive search (the explicit checker, every map order) at capacity \
+         {}, {} pods changing once, {} relists,\nthreshold {}, without and with the periodic \
+         resync; loom ({}) and shuttle PCT ({iterations} iterations, seed {}) must reach the\n\
+         same verdicts. stalls-from: the smallest burst of events into capacity 1 that stalls. \
+         blocking-big-capacity's channel is {}x larger.\n",
         s.capacity,
         s.events_per_relist,
         s.relists,
         s.threshold,
+        match bound {
+            Some(b) => format!("preemptions<={b}"),
+            None => "unbounded".to_owned(),
+        },
         pleg_models::DEFAULT_SHUTTLE_SEED,
         pleg_model::BIG_CAPACITY_FACTOR,
     );
     out
+}
+
+fn agrees(both: (bool, bool)) -> &'static str {
+    match both {
+        (true, true) => "yes",
+        _ => "NO",
+    }
 }
 
 #[derive(Serialize)]
@@ -71,6 +77,7 @@ struct JsonDesignRow<'a> {
     converges_without_resync: Option<bool>,
     converges_with_resync: Option<bool>,
     smallest_stalling_burst: Option<u32>,
+    loom_agrees: bool,
     shuttle_agrees: bool,
     verdict_without_resync: &'a str,
     verdict_with_resync: &'a str,
@@ -89,6 +96,7 @@ pub fn designs_json(rows: &[designs::Row], bound: Option<usize>, iterations: usi
             converges_without_resync: r.converges(false),
             converges_with_resync: r.converges(true),
             smallest_stalling_burst: r.smallest_stalling_burst,
+            loom_agrees: r.loom_agrees == (true, true),
             shuttle_agrees: r.shuttle_agrees == (true, true),
             verdict_without_resync: r.without_resync.verdict.kind().name(),
             verdict_with_resync: r.with_resync.verdict.kind().name(),

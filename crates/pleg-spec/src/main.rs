@@ -8,6 +8,7 @@
 mod args;
 mod designs_view;
 mod hush;
+mod laws_view;
 mod progress;
 mod render;
 mod svg;
@@ -18,7 +19,7 @@ use pleg_model::{Design, Scenario};
 use pleg_models::suite::{self, Claim};
 use pleg_models::{
     check, check_with_progress, laws, loom_preemption_bound, CheckError, Checker, CheckerKind,
-    VerdictKind, DEFAULT_PCT_DEPTH, DEFAULT_SHUTTLE_SEED,
+    Schedule, VerdictKind, DEFAULT_PCT_DEPTH, DEFAULT_SHUTTLE_SEED,
 };
 use render::Judged;
 use std::io::IsTerminal;
@@ -49,6 +50,43 @@ enum Command {
     /// The design space: every design x {circular wait, other stall, lost update, discards,
     /// converges}, each cell from an exploration.
     Designs(DesignsArgs),
+    /// The closed forms of every verdict's boundary, confirmed on every cell of a grid by
+    /// exhaustive search (exit 1 if any cell disagrees).
+    Laws(LawsArgs),
+}
+
+#[derive(clap::Args, Debug)]
+struct LawsArgs {
+    /// Capacities of the grid.
+    #[arg(long, value_delimiter = ',', default_value = "1,2,3,4", value_parser = args::parse_capacity)]
+    capacities: Vec<usize>,
+    /// Pod counts of the grid.
+    #[arg(long, value_delimiter = ',', default_value = "1,2,3,4", value_parser = clap::value_parser!(u32).range(1..=64))]
+    pods: Vec<u32>,
+    /// Relist counts of the grid.
+    #[arg(long, value_delimiter = ',', default_value = "1,2,3", value_parser = clap::value_parser!(u32).range(1..=6))]
+    relists: Vec<u32>,
+    /// Changes per pod: numbers, or `every` (every relist).
+    #[arg(long, value_delimiter = ',', default_value = "every,1,2", value_parser = parse_changes)]
+    changes: Vec<Option<u32>>,
+    /// relistThresholds of the grid.
+    #[arg(long, value_delimiter = ',', default_value = "0,1,2", value_parser = clap::value_parser!(u32).range(0..=8))]
+    thresholds: Vec<u32>,
+    /// Print JSON on stdout instead of the tables.
+    #[arg(long)]
+    json: bool,
+}
+
+fn parse_changes(s: &str) -> Result<Option<u32>, String> {
+    match s {
+        "every" => Ok(None),
+        n => n
+            .parse::<u32>()
+            .ok()
+            .filter(|&k| k <= 6)
+            .map(Some)
+            .ok_or_else(|| format!("expected 'every' or a number of changes up to 6, not '{n}'")),
+    }
 }
 
 #[derive(clap::Args, Debug)]
@@ -100,10 +138,13 @@ struct OutputArgs {
 struct CheckArgs {
     #[command(flatten)]
     scenario: ScenarioArgs,
-    /// The checker: loom (exhaustive within a preemption bound), shuttle-random or
-    /// shuttle-pct (sampling).
+    /// The checker: explicit (exhaustive, no bound, kubelet's size), loom (exhaustive within
+    /// a preemption bound), shuttle-random or shuttle-pct (sampling).
     #[arg(long, value_parser = by_name::<CheckerKind>())]
     checker: Option<CheckerKind>,
+    /// explicit: search the unreduced model (every pod named, every tick; small sizes only).
+    #[arg(long)]
+    unreduced: bool,
     /// loom's preemption bound, or `none` [default: LOOM_MAX_PREEMPTIONS, else 3].
     #[arg(long, value_parser = parse_bound)]
     preemption_bound: Option<Bound>,
@@ -129,8 +170,11 @@ struct ReplayArgs {
     #[command(flatten)]
     scenario: ScenarioArgs,
     /// The schedule string `check` printed for a shuttle counterexample.
+    #[arg(long, conflicts_with = "path", required_unless_present = "path")]
+    schedule: Option<String>,
+    /// The path `check --checker explicit` printed for its counterexample.
     #[arg(long)]
-    schedule: String,
+    path: Option<String>,
     #[command(flatten)]
     output: OutputArgs,
 }
@@ -155,6 +199,7 @@ fn main() -> ExitCode {
         Some(Command::Replay(args)) => run_replay(&args),
         Some(Command::Scale(args)) => run_scale(&args),
         Some(Command::Designs(args)) => run_designs(&args),
+        Some(Command::Laws(args)) => run_laws(&args),
         None => Err("no command given (try `check` or `--help`)".to_owned()),
     };
     match result {
@@ -230,9 +275,12 @@ fn run_check(args: &CheckArgs) -> Result<ExitCode, String> {
 
 fn run_replay(args: &ReplayArgs) -> Result<ExitCode, String> {
     let scenario = args.scenario.scenario("replay")?;
-    let checker = Checker::Replay {
-        schedule: args.schedule.clone(),
+    let schedule = match (&args.schedule, &args.path) {
+        (Some(schedule), _) => Schedule::Shuttle(schedule.clone()),
+        (None, Some(path)) => Schedule::Path(path.clone()),
+        (None, None) => return Err("replay needs --schedule or --path".into()),
     };
+    let checker = Checker::Replay { schedule };
     let report = {
         let _hush = hush::Hush::stderr();
         check(&scenario, &checker).map_err(|e| e.to_string())?
@@ -326,6 +374,37 @@ fn run_designs(args: &DesignsArgs) -> Result<ExitCode, String> {
     Ok(ExitCode::SUCCESS)
 }
 
+fn run_laws(args: &LawsArgs) -> Result<ExitCode, String> {
+    let grid = pleg_models::laws::Grid {
+        capacities: args.capacities.clone(),
+        pods: args.pods.clone(),
+        relists: args.relists.clone(),
+        changes: args.changes.clone(),
+        thresholds: args.thresholds.clone(),
+    };
+    let cells = grid.scenarios().len();
+    let confirmation = {
+        let hush = hush::Hush::stderr();
+        let counter = Arc::new(AtomicU64::new(0));
+        let terminal = (!args.json && std::io::stderr().is_terminal())
+            .then(|| hush.real_stderr())
+            .flatten();
+        let what = format!("laws over {cells} cells");
+        let _display = progress::Display::start(what, Arc::clone(&counter), terminal);
+        pleg_models::laws::confirm(&grid, &Some(counter)).map_err(|e| e.to_string())?
+    };
+    if args.json {
+        println!("{}", laws_view::json(&confirmation));
+    } else {
+        print!("{}", laws_view::table(&confirmation, &grid));
+    }
+    Ok(if confirmation.all_confirmed() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
+}
+
 /// One configuration's claim, with what the laws expect of it (`None`: no law speaks of it).
 fn single_claim(
     args: &CheckArgs,
@@ -334,6 +413,9 @@ fn single_claim(
 ) -> Result<(Option<VerdictKind>, Claim), String> {
     let scenario = args.scenario.scenario("check")?;
     let iterations = usize::try_from(args.iterations).map_err(|_| "too many iterations")?;
+    if args.unreduced && kind != CheckerKind::Explicit {
+        return Err("--unreduced goes with --checker explicit".into());
+    }
     let checker = match kind {
         CheckerKind::Loom => Checker::Loom {
             preemption_bound: loom_bound,
@@ -347,9 +429,14 @@ fn single_claim(
             depth: usize::try_from(args.depth).map_err(|_| "depth too large")?,
             seed: args.seed,
         },
+        CheckerKind::Explicit => Checker::Explicit {
+            reduced: !args.unreduced,
+        },
         CheckerKind::Replay => {
             return Err(CheckError::Unsupported(
-                "a counterexample is replayed with `pleg-spec replay --schedule …`".to_owned(),
+                "a counterexample is replayed with `pleg-spec replay --schedule …` or \
+                 `--path …`"
+                    .to_owned(),
             )
             .to_string())
         }

@@ -3,7 +3,8 @@
 use crate::args::scenario_args;
 use comfy_table::{presets, CellAlignment, ContentArrangement, Table};
 use pleg_model::{Gate, MapOrder, Named, Scenario};
-use pleg_models::{story, Checker, Report, Verdict, VerdictKind};
+use pleg_models::explicit::Search;
+use pleg_models::{story, Checker, Report, Schedule, Verdict, VerdictKind};
 use serde::Serialize;
 use std::fmt::Write;
 
@@ -110,10 +111,13 @@ pub fn table(results: &[Judged<'_>]) -> String {
     let mut out = lines(&table);
     out.push_str(
         "\nC/E/R/T: capacity / events per relist / relists / relistThreshold in ticks.\n\
-         full, blocked, discard, gated, mid: executions that reached a full eventChannel, relist\n\
-         blocked in a send, a discarded event, a closed PLEG health gate, syncLoop draining\n\
-         while a relist was mid-batch. A \"holds\" must reach the ones its design can.\n",
+         explored: executions (loom), iterations (shuttle), states (explicit).\n\
+         full, blocked, discard, gated, mid: executions (explicit: states, and moves for discard\n\
+         and mid) that reached a full eventChannel, relist blocked in a send, a discarded event, a\n\
+         closed PLEG health gate, syncLoop draining while a relist was mid-batch. A \"holds\" must\n\
+         reach the ones its design can.\n",
     );
+    out.push_str(&searches(results));
     let stalls: Vec<_> = results
         .iter()
         .filter_map(|j| stall_line(j.report).map(|line| (j.report, line)))
@@ -135,6 +139,55 @@ pub fn table(results: &[Judged<'_>]) -> String {
     out
 }
 
+/// The explicit searches' figures: all of them for one check, the large ones for a suite.
+fn searches(results: &[Judged<'_>]) -> String {
+    const LARGE: u64 = 10_000;
+    let shown: Vec<(&Report, &Search)> = results
+        .iter()
+        .filter_map(|j| j.report.search.as_ref().map(|s| (j.report, s)))
+        .filter(|(_, s)| results.len() == 1 || s.states >= LARGE)
+        .collect();
+    let Some(peak) = shown.iter().filter_map(|(_, s)| s.peak_memory_bytes).max() else {
+        return String::new();
+    };
+    let mut table = new_table(&[
+        "design",
+        "C/E/R/T",
+        "search",
+        "states",
+        "transitions",
+        "states/s",
+        "widest layer",
+    ]);
+    for (report, search) in &shown {
+        table.add_row(vec![
+            report.scenario.design.to_string(),
+            scenario_label(&report.scenario),
+            report.checker.bounds(),
+            search.states.to_string(),
+            search.transitions.to_string(),
+            format!("{:.0}", search.states as f64 / report.seconds.max(1e-9)),
+            search.widest_layer.to_string(),
+        ]);
+    }
+    align_right(&mut table, &[3, 4, 5, 6]);
+    let mut out = format!(
+        "\nExplicit searches{}: the widest layer is the most states held in memory at once.\n",
+        if results.len() > 1 {
+            format!(" of {LARGE} states or more")
+        } else {
+            String::new()
+        }
+    );
+    out.push_str(&lines(&table));
+    let _ = writeln!(
+        out,
+        "Peak memory of this process: {:.0} MB.",
+        peak as f64 / 1e6
+    );
+    out
+}
+
 /// The first counterexample as numbered steps, where it was found, and how to replay it.
 pub fn story_block(report: &Report) -> String {
     let Some(execution) = &report.counterexample else {
@@ -153,28 +206,31 @@ pub fn story_block(report: &Report) -> String {
         }
     );
     out.push_str(&story::render(execution, &report.verdict));
-    match (&report.schedule, replay_command(report)) {
-        (Some(schedule), _) if schedule.len() > 400 => {
+    match replay_command(report) {
+        Some(command) if command.len() > 600 => {
             let _ = writeln!(
                 out,
-                "\nReplay it: the schedule is {} characters long (a livelock runs to the step \
-                 bound); --json prints the whole replay command.",
-                schedule.len()
+                "\nReplay it: the command is {} characters long (a livelock runs shuttle to its \
+                 step bound); --json prints it whole.",
+                command.len()
             );
         }
-        (_, Some(command)) => {
+        Some(command) => {
             let _ = writeln!(out, "\nReplay it: {command}");
         }
-        _ => {}
+        None => {}
     }
     out
 }
 
 /// The command that replays `report`'s counterexample, built from the scenario itself.
 pub fn replay_command(report: &Report) -> Option<String> {
-    let schedule = report.schedule.as_ref()?;
+    let token = match report.schedule.as_ref()? {
+        Schedule::Shuttle(schedule) => format!("--schedule {schedule}"),
+        Schedule::Path(path) => format!("--path {path}"),
+    };
     Some(format!(
-        "pleg-spec replay {} --schedule {schedule}",
+        "pleg-spec replay {} {token}",
         scenario_args(&report.scenario).join(" ")
     ))
 }
@@ -248,7 +304,20 @@ struct JsonResult<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
     detail: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
+    search: Option<JsonSearch>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     counterexample: Option<JsonCounterexample<'a>>,
+}
+
+/// What an explicit search measured.
+#[derive(Serialize)]
+struct JsonSearch {
+    reduced: bool,
+    states: u64,
+    transitions: u64,
+    states_per_second: f64,
+    widest_layer: usize,
+    peak_memory_bytes: Option<u64>,
 }
 
 #[derive(Serialize)]
@@ -315,7 +384,9 @@ fn json_counterexample(report: &Report) -> Option<JsonCounterexample<'_>> {
             Checker::Loom { .. } => report.counterexample_bound,
             _ => None,
         },
-        schedule: report.schedule.as_deref(),
+        schedule: report.schedule.as_ref().map(|s| match s {
+            Schedule::Shuttle(s) | Schedule::Path(s) => s.as_str(),
+        }),
         replay: replay_command(report),
         steps,
         cycle: story::conclusion(&report.verdict).unwrap_or_default(),
@@ -348,6 +419,14 @@ pub fn json(results: &[Judged<'_>]) -> String {
                 confirmed: judged.judgement.is_ok(),
                 judged: judged.judging,
                 detail: stall_line(report),
+                search: report.search.map(|search| JsonSearch {
+                    reduced: search.reduced,
+                    states: search.states,
+                    transitions: search.transitions,
+                    states_per_second: search.states as f64 / report.seconds.max(1e-9),
+                    widest_layer: search.widest_layer,
+                    peak_memory_bytes: search.peak_memory_bytes,
+                }),
                 counterexample: json_counterexample(report),
             }
         })

@@ -90,7 +90,7 @@ fn the_default_suite_confirms_every_claim() {
         String::from_utf8_lossy(&out.stdout)
     );
     let results = json(&out)["results"].as_array().unwrap().clone();
-    assert_eq!(results.len(), 17);
+    assert_eq!(results.len(), 30);
     assert!(results
         .iter()
         .all(|r| r["confirmed"] == true && r["judged"] == true));
@@ -437,7 +437,9 @@ fn designs_prints_every_design_from_explorations() {
     assert_eq!(row("drop-when-full")["converges_with_resync"], true);
     assert_eq!(row("record-after-send")["converges_without_resync"], true);
     assert_eq!(row("evented-health")["other_stall"], "gated-stall");
-    assert!(rows.iter().all(|r| r["shuttle_agrees"] == true));
+    assert!(rows
+        .iter()
+        .all(|r| r["shuttle_agrees"] == true && r["loom_agrees"] == true));
 }
 
 #[test]

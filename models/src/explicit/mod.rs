@@ -1,0 +1,456 @@
+//! The explicit-state checker: an independent model of the same system, searched
+//! exhaustively — no preemption bound, every map order, every clock placement.
+//!
+//! It shares no code with pleg-model's channel, threads or runtime, so where it agrees with
+//! loom and shuttle, the agreement is not an artefact of either implementation.
+//!
+//! - [`engine`]: breadth-first search, one progress layer in memory at a time, fair cycles.
+//! - [`pods`]: the unreduced model — every pod by name, every tick; also the simulator that
+//!   replays a path into a kubelet story.
+//! - [`reduced`]: the same model with the exact reductions that take it to kubelet's size.
+//! - [`path`]: moves, and a path of them as one pasteable token.
+
+pub(crate) mod engine;
+pub mod path;
+pub mod pods;
+pub(crate) mod reduced;
+
+use crate::verdict::Stop;
+use crate::{CheckError, Progress, Run};
+use engine::{Exploration, Failure, Model};
+use path::{Move, Path};
+use pleg_model::{Action, Actor, Change, EventId, Execution, Gate, Recorder, Scenario, Unhealthy};
+use pods::Pods;
+use reduced::Reduced;
+use std::collections::VecDeque;
+
+/// Where relist is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Pc {
+    /// About to start relist `r` (from 1).
+    Start(u32),
+    /// In relist `r`, visiting the pods that changed.
+    Visiting(u32),
+    /// Every relist ran; about to mark relisting done and close the channel.
+    Finish,
+    Done,
+}
+
+impl Pc {
+    /// What follows relist `r` of `relists`.
+    fn after(r: u32, relists: u32) -> Pc {
+        if r < relists {
+            Pc::Start(r + 1)
+        } else {
+            Pc::Finish
+        }
+    }
+
+    /// Its place in relist's progress (below 2^31 for every scenario the checker accepts).
+    fn rank(self) -> u64 {
+        match self {
+            Pc::Start(r) => 2 * u64::from(r),
+            Pc::Visiting(r) => 2 * u64::from(r) + 1,
+            Pc::Finish => 1 << 30,
+            Pc::Done => (1 << 30) + 1,
+        }
+    }
+}
+
+/// Where syncLoop is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum SyncPc {
+    /// At the health gate in front of an iteration.
+    Gate,
+    /// Past the gate: about to take one event.
+    Receive,
+    /// The channel was closed and drained.
+    Exited,
+}
+
+/// What an explicit search measured, beside the verdict.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Search {
+    pub reduced: bool,
+    pub states: u64,
+    pub transitions: u64,
+    /// The most states one progress layer held (what the search kept in memory at once).
+    pub widest_layer: usize,
+    /// The process's peak resident memory, as the kernel counts it, if it could be read.
+    pub peak_memory_bytes: Option<u64>,
+}
+
+/// The most states one layer may hold before the search gives up (a few GB of memory).
+const MAX_LAYER: usize = 20_000_000;
+/// The most states the reduced search is asked to visit, by the estimate in [`refuse`].
+const MAX_ESTIMATED_STATES: f64 = 5e9;
+
+/// Refuses, before any search, a scenario too large to explore; the line says why.
+pub(crate) fn refuse(scenario: &Scenario, reduced: bool) -> Result<(), CheckError> {
+    let s = scenario;
+    let too_large = |why: String| Err(CheckError::TooLarge(why));
+    if s.changes() > 255 {
+        return too_large("the explicit checker tracks at most 255 changes per pod".into());
+    }
+    if !reduced {
+        let (p, c) = (s.pods(), s.channel_capacity());
+        if p > 10 || c > 16 || s.relists > 6 || s.threshold > 8 {
+            return too_large(format!(
+                "the unreduced search names every pod and every tick, for small grids (pods <= \
+                 10, capacity <= 16, relists <= 6, threshold <= 8; asked: {p} pods, capacity \
+                 {c}, {} relists, threshold {}); leave out --unreduced for the reduced search",
+                s.relists, s.threshold
+            ));
+        }
+        return Ok(());
+    }
+    if s.map_order == pleg_model::MapOrder::Fixed {
+        return Err(CheckError::Unsupported(
+            "the reduced search counts interchangeable pods, and a fixed pod order tells them \
+             apart: add --unreduced (small sizes) for --map-order fixed"
+                .into(),
+        ));
+    }
+    let visiting = if s.design.records_after_delivery() {
+        s.relists
+    } else {
+        s.changes()
+    };
+    let layers = f64::from(visiting.max(1)) * (f64::from(s.pods()) + 1.0) + 2.0;
+    let channel = (s.channel_capacity() as f64).min(s.total_events() as f64) + 1.0;
+    let estimate = layers * channel * 6.0;
+    if estimate > MAX_ESTIMATED_STATES || s.relists > 100_000 || s.pods() > 50_000_000 {
+        return too_large(format!(
+            "the explicit search would visit about {estimate:.1e} states (its limit is \
+             {MAX_ESTIMATED_STATES:.0e}): ask for fewer pods, relists or a smaller capacity"
+        ));
+    }
+    Ok(())
+}
+
+/// Explores `scenario` exhaustively, reduced or not; the closest failure of the most severe
+/// kind becomes the counterexample, replayed on the unreduced model into a story.
+pub(crate) fn run(
+    scenario: &Scenario,
+    reduced: bool,
+    progress: &Progress,
+) -> Result<(Run, Search), CheckError> {
+    refuse(scenario, reduced)?;
+    let (found, path) = if reduced {
+        let model = Reduced::new(scenario).expect("refuse() turned away a fixed order");
+        let found = explore(&model, progress)?;
+        let path = counterexample(&model, &found).map(|moves| {
+            model
+                .concretise(&moves)
+                .expect("a reduced path concretises to a path of the unreduced model")
+        });
+        (summary(&found), path)
+    } else {
+        let model = Pods::new(scenario);
+        let found = explore(&model, progress)?;
+        (summary(&found), counterexample(&model, &found))
+    };
+    let search = Search {
+        reduced,
+        states: found.0,
+        transitions: found.1,
+        widest_layer: found.3,
+        peak_memory_bytes: peak_memory_bytes(),
+    };
+    let run = match path {
+        None => Run {
+            stop: None,
+            explored: found.0,
+            witnesses: found.2,
+            last_execution: Execution::default(),
+            schedule: None,
+            counterexample_bound: None,
+        },
+        Some(moves) => {
+            let told = tell(scenario, &moves).expect("the counterexample replays");
+            debug_assert!(told.stop.is_some(), "a counterexample ends in a failure");
+            Run {
+                stop: told.stop,
+                explored: found.0,
+                witnesses: found.2,
+                last_execution: told.execution,
+                schedule: Some(Path(moves).to_string()),
+                counterexample_bound: None,
+            }
+        }
+    };
+    Ok((run, search))
+}
+
+fn explore<M: Model>(model: &M, progress: &Progress) -> Result<Exploration<M::State>, CheckError> {
+    engine::explore(model, progress, MAX_LAYER).map_err(|too_wide| {
+        CheckError::TooLarge(format!(
+            "the explicit search stopped after {} states: one progress layer grew past \
+             {MAX_LAYER} states; ask for fewer pods, changes or relists",
+            too_wide.states_so_far
+        ))
+    })
+}
+
+type Summary = (u64, u64, pleg_model::Witnesses, usize);
+
+fn summary<S>(found: &Exploration<S>) -> Summary {
+    (
+        found.states,
+        found.transitions,
+        found.witnesses,
+        found.widest_layer,
+    )
+}
+
+/// The shortest path to the most severe failure found, if any.
+fn counterexample<M: Model>(model: &M, found: &Exploration<M::State>) -> Option<Vec<M::Move>> {
+    let (&failure, worst) = found.failures.iter().next()?;
+    let path = engine::shortest_path(model, failure, worst);
+    Some(path.expect("the search reached the failure, so the path search does"))
+}
+
+/// The replay of a path: its story, and why it stops (`None`: a clean end, every pod
+/// converged).
+pub(crate) struct Told {
+    pub(crate) execution: Execution,
+    pub(crate) stop: Option<Stop>,
+}
+
+/// Replays a path given as a token (`pleg-spec replay --path`).
+pub(crate) fn replay(scenario: &Scenario, token: &str) -> Result<Run, CheckError> {
+    let path: Path = token.parse().map_err(CheckError::Schedule)?;
+    let told = tell(scenario, &path.0).map_err(CheckError::Schedule)?;
+    Ok(Run {
+        stop: told.stop,
+        explored: 1,
+        witnesses: Default::default(),
+        last_execution: told.execution,
+        schedule: Some(Path(path.0).to_string()),
+        counterexample_bound: None,
+    })
+}
+
+/// Walks `moves` on the unreduced model, recording each step in kubelet's words as pleg-model
+/// records them, then tells how the path ends: a stall, a livelock, or the end-of-run checks.
+pub(crate) fn tell(scenario: &Scenario, moves: &[Move]) -> Result<Told, String> {
+    let pods = Pods::new(scenario);
+    let recorder = Recorder::new();
+    recorder.begin(scenario.channel_capacity(), scenario.threshold);
+    let mut st = pods.initial();
+    let mut events: VecDeque<EventId> = VecDeque::new();
+    let (mut index, mut of) = (0, 0);
+    let mut skipped: Option<std::mem::Discriminant<Unhealthy>> = None;
+    for (n, &mv) in moves.iter().enumerate() {
+        let next = pods.step(&st, mv).ok_or_else(|| {
+            format!(
+                "the path does not fit this scenario (it was recorded for another): move {} \
+                 ({mv:?}) is not possible there",
+                n + 1
+            )
+        })?;
+        let record = |action, change| recorder.record(mv.actor(), action, change);
+        match mv {
+            Move::Start => {
+                let Pc::Start(relist) = st.relist else {
+                    unreachable!("a start steps from Start")
+                };
+                (index, of) = (0, pods.visiting(&next).count() as u32);
+                let change = Change {
+                    relist_time: next.relist_time,
+                    ..Change::default()
+                };
+                record(Action::RelistStarted { relist }, change);
+            }
+            Move::Visit(pod) => {
+                let Pc::Visiting(relist) = st.relist else {
+                    unreachable!("a visit steps from Visiting")
+                };
+                index += 1;
+                let event = EventId {
+                    relist,
+                    pod,
+                    version: scenario.version_at(relist),
+                };
+                let action = if pods.discards(&st, mv) {
+                    Action::Discarded { event, index, of }
+                } else {
+                    events.push_back(event);
+                    Action::Sent { event, index, of }
+                };
+                record(action, Change::len(next.channel.len()));
+            }
+            Move::Finish => record(Action::RelistsFinished, Change::default()),
+            Move::Tick => {
+                let change = Change {
+                    now: Some(next.now),
+                    ..Change::default()
+                };
+                record(Action::Ticked, change);
+            }
+            Move::Pass => skipped = None,
+            Move::Retry => {
+                let why = pods.health(&st).expect_err("a retry needs a closed gate");
+                let kind = Some(std::mem::discriminant(&why));
+                if skipped != kind {
+                    skipped = kind;
+                    record(Action::SkippedUnhealthy { why }, Change::default());
+                }
+            }
+            Move::Receive => {
+                let event = events.pop_front().expect("the channel holds the event");
+                record(Action::Received { event }, Change::len(next.channel.len()));
+            }
+            Move::Exit => record(Action::Exited, Change::default()),
+        }
+        st = next;
+    }
+    let stop = ending(scenario, &pods, &st, &recorder, (index, of), skipped)?;
+    Ok(Told {
+        execution: recorder.last_execution(),
+        stop,
+    })
+}
+
+/// How a replayed path ends, with the steps that show it.
+fn ending(
+    scenario: &Scenario,
+    pods: &Pods,
+    st: &pods::State,
+    recorder: &Recorder,
+    (index, of): (u32, u32),
+    skipped: Option<std::mem::Discriminant<Unhealthy>>,
+) -> Result<Option<Stop>, String> {
+    let mut enabled = Vec::new();
+    pods.enabled(st, &mut enabled);
+    let only_retries = !enabled.is_empty() && enabled.iter().all(|&m| m == Move::Retry);
+    if pods.is_clean_end(st) {
+        return Ok(end_of_run(scenario, pods, st, recorder));
+    }
+    if !enabled.is_empty() && !only_retries {
+        return Err("the path does not end in a failure: some actor can still move".into());
+    }
+    if pods.relist_blocked(st) {
+        let Pc::Visiting(relist) = st.relist else {
+            unreachable!("blocked while visiting")
+        };
+        let pod = pods
+            .visiting(st)
+            .next()
+            .expect("a blocked relist has a pod to visit");
+        let event = EventId {
+            relist,
+            pod,
+            version: scenario.version_at(relist),
+        };
+        let action = Action::BlockedInSend {
+            event,
+            index: index + 1,
+            of,
+        };
+        recorder.record(Actor::Relist, action, Change::len(st.channel.len()));
+    }
+    if let Err(why) = pods.health(st) {
+        if st.sync == SyncPc::Gate && skipped != Some(std::mem::discriminant(&why)) {
+            let action = Action::SkippedUnhealthy { why };
+            recorder.record(Actor::SyncLoop, action, Change::default());
+        }
+    }
+    Ok(Some(if only_retries && scenario.gate == Gate::Retry {
+        Stop::NoProgress
+    } else {
+        Stop::Deadlock("every actor is stuck".into())
+    }))
+}
+
+/// After a clean end: the quiet next relist, the resync, and the convergence check — told as
+/// pleg-model's bounded run tells them.
+fn end_of_run(
+    scenario: &Scenario,
+    pods: &Pods,
+    st: &pods::State,
+    recorder: &Recorder,
+) -> Option<Stop> {
+    let latest = scenario.changes() as u8;
+    let relist = scenario.relists + 1;
+    let record = |action| recorder.record(Actor::Relist, action, Change::default());
+    record(Action::QuietRelist { relist });
+    let mut synced = st.synced.clone();
+    for (pod, &record_version) in (0..).zip(&st.records) {
+        let p = pod as usize;
+        if record_version != latest {
+            synced[p] = st.cache[p];
+            record(Action::Regenerated {
+                pod,
+                version: u32::from(latest),
+            });
+        } else if synced[p] != latest {
+            record(Action::NoChange {
+                pod,
+                record: u32::from(record_version),
+            });
+        }
+    }
+    if scenario.resync {
+        for (pod, version) in (0..).zip(synced.iter_mut()) {
+            if *version != st.cache[pod as usize] {
+                *version = st.cache[pod as usize];
+                let action = Action::Resynced {
+                    pod,
+                    version: u32::from(*version),
+                };
+                recorder.record(Actor::SyncLoop, action, Change::default());
+            }
+        }
+    }
+    debug_assert!((0..synced.len()).all(|p| synced[p] == pods.final_synced(st, p)));
+    match (0..).zip(&synced).find(|(_, &v)| v != latest) {
+        None => None,
+        Some((pod, &version)) => {
+            let action = Action::LostUpdate {
+                pod,
+                synced: u32::from(version),
+                latest: u32::from(latest),
+            };
+            recorder.record(Actor::SyncLoop, action, Change::default());
+            Some(Stop::Panic("lost update".into()))
+        }
+    }
+}
+
+/// Every failure reachable in `scenario`, by an exhaustive search (reduced or not): what the
+/// laws are confirmed against.
+pub fn reachable(
+    scenario: &Scenario,
+    reduced: bool,
+) -> Result<std::collections::BTreeSet<crate::VerdictKind>, CheckError> {
+    use crate::VerdictKind;
+    refuse(scenario, reduced)?;
+    let failures: Vec<Failure> = if reduced {
+        let model = Reduced::new(scenario).expect("refuse() turned away a fixed order");
+        explore(&model, &None)?.failures.into_keys().collect()
+    } else {
+        explore(&Pods::new(scenario), &None)?
+            .failures
+            .into_keys()
+            .collect()
+    };
+    Ok(failures
+        .into_iter()
+        .map(|f| match f {
+            Failure::CircularWait => VerdictKind::Deadlock,
+            Failure::Livelock => VerdictKind::Livelock,
+            Failure::GatedStall => VerdictKind::GatedStall,
+            Failure::OtherStall => VerdictKind::OtherDeadlock,
+            Failure::LostUpdate => VerdictKind::LostUpdate,
+        })
+        .collect())
+}
+
+/// The process's peak resident memory (`VmHWM` in /proc/self/status), where the kernel says.
+pub fn peak_memory_bytes() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    let kib: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kib * 1024)
+}
