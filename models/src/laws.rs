@@ -9,11 +9,14 @@
 //!   once, and the channel holds `C`. With kubelet's retry gate the same stall is a livelock.
 //! - **evented-health** stalls iff `P·K ≥ C`: merely *filling* the channel closes the gate in
 //!   front of its only reader, and a full channel stays full.
-//! - **drop-when-full without the resync** loses an update iff `(P−1)·K ≥ C` under Go's map
-//!   order: a pod is lost when its last change is discarded while none of its events is
-//!   pending. The worst case visits that pod first in relist 1 (syncLoop takes its event at
-//!   once) and last in relist `K`, after the other `P−1` pods have sent `K` events each.
-//!   Under a fixed pod order that schedule does not exist, and some cells hold instead.
+//! - **drop-when-full without the resync** loses an update iff `C ≤ L(P−1, K)` under Go's map
+//!   order ([`lost_update_bound`]): a pod is lost when its last change is discarded while none
+//!   of its events is pending. Its last *delivered* event leaves in some relist `j`; each later
+//!   change meets a full channel — at its visit in relist `j+1` the channel holds at most what
+//!   was sent so far, `(j+1)·n + j` with `n = P−1`, and at its last visit it must be full of the
+//!   other pods' events sent after that delivered one, at most `n·(K−j+1)`. syncLoop can drain
+//!   the older events `n` per relist while the others refill, so both bounds are reached. Under
+//!   a fixed pod order the schedules that need other orders do not exist, and some cells hold.
 //! - everything else holds: ungated-drain always drains; record-after-send regenerates a
 //!   dropped event at the next relist; the resync syncs every pod from the pod cache, which
 //!   relist always leaves at the latest version; and evented-health can only discard on a full
@@ -81,12 +84,32 @@ pub const LAWS: [Law; 3] = [
     },
     Law {
         name: "the fix without the resync loses an update",
-        statement: "drop-when-full, no resync, Go map order: lost-update iff (P-1)·K >= C",
+        statement: "drop-when-full, no resync, Go map order: lost-update iff C <= L(P-1, K)",
         applies: |s| s.design == Design::DropWhenFull && !s.resync && s.map_order == MapOrder::Go,
-        boundary: |s| u64::from(s.pods().saturating_sub(1)) * u64::from(s.changes()),
+        boundary: |s| lost_update_bound(u64::from(s.pods().saturating_sub(1)), s.changes()),
         verdict: |_| VerdictKind::LostUpdate,
     },
 ];
+
+/// `L(n, K)`: the largest capacity at which drop-when-full without the resync can lose the
+/// update of one pod among `n + 1` that each change `K` times:
+///
+/// ```text
+/// L(n, 1) = n
+/// L(n, K) = max(2n, max over 1 <= j <= K-2 of min(n·(K−j+1), n·(j+1) + j))     (K >= 2)
+/// ```
+///
+/// `j` is the relist that delivers the lost pod's last event; `j = K−1` gives `2n`.
+pub fn lost_update_bound(n: u64, changes: u32) -> u64 {
+    let k = u64::from(changes);
+    match k {
+        0 => 0,
+        1 => n,
+        _ => (1..=k.saturating_sub(2))
+            .map(|j| (n * (k - j + 1)).min(n * (j + 1) + j))
+            .fold(2 * n, u64::max),
+    }
+}
 
 /// The law that speaks of `scenario`, if any (every other scenario holds).
 pub fn law_for(scenario: &Scenario) -> Option<&'static Law> {
@@ -121,15 +144,16 @@ pub struct Grid {
 }
 
 impl Default for Grid {
-    /// Capacity 1–4, pods 1–4, relists 1–3, changes every relist / once / twice, thresholds
-    /// 0–2: a few thousand cells, explored in seconds.
+    /// Capacity 1–7, pods 1–4, relists 1–4, changes every relist / once / twice, thresholds 0
+    /// and 2: 16,128 cells, explored in seconds — wide enough that pods changing up to four
+    /// times cross every boundary of the lost-update law for up to three other pods.
     fn default() -> Self {
         Grid {
-            capacities: (1..=4).collect(),
+            capacities: (1..=7).collect(),
             pods: (1..=4).collect(),
-            relists: (1..=3).collect(),
+            relists: (1..=4).collect(),
             changes: vec![None, Some(1), Some(2)],
-            thresholds: vec![0, 1, 2],
+            thresholds: vec![0, 2],
         }
     }
 }

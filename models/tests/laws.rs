@@ -6,7 +6,7 @@ use pleg_models::explicit::reachable;
 use pleg_models::laws::{self, Grid, LAWS};
 use pleg_models::VerdictKind;
 
-/// The default grid of `pleg-spec laws`: 10,368 cells, each searched exhaustively, every law
+/// The default grid of `pleg-spec laws`: 16,128 cells, each searched exhaustively, every law
 /// holds, no threshold changes a verdict, and the boundaries found are the closed forms'.
 #[test]
 fn every_law_holds_on_every_cell_of_the_grid() {
@@ -17,10 +17,10 @@ fn every_law_holds_on_every_cell_of_the_grid() {
         confirmation.disagreements
     );
     let cells: u64 = confirmation.tallies.iter().map(|t| t.cells).sum();
-    assert_eq!(cells, 10_368);
+    assert_eq!(cells, 16_128);
     assert_eq!(
         (confirmation.threshold_cells, confirmation.threshold_agree),
-        (3456, 3456)
+        (8064, 8064)
     );
     for tally in &confirmation.tallies {
         for b in &tally.boundaries {
@@ -32,7 +32,7 @@ fn every_law_holds_on_every_cell_of_the_grid() {
             confirmation.fixed_order_compared,
             confirmation.fixed_order_hides.len()
         ),
-        (144, 13)
+        (336, 28)
     );
     assert!(confirmation.all_confirmed());
 }
@@ -75,8 +75,14 @@ fn the_laws_give_the_expectation_or_say_there_is_none() {
         events_per_relist,
         ..Scenario::smallest(design)
     };
-    assert_eq!(laws::expected(&s(Design::Blocking, 1, 2)), Some(VerdictKind::Deadlock));
-    assert_eq!(laws::expected(&s(Design::Blocking, 2, 2)), Some(VerdictKind::Holds));
+    assert_eq!(
+        laws::expected(&s(Design::Blocking, 1, 2)),
+        Some(VerdictKind::Deadlock)
+    );
+    assert_eq!(
+        laws::expected(&s(Design::Blocking, 2, 2)),
+        Some(VerdictKind::Holds)
+    );
     assert_eq!(
         laws::expected(&s(Design::EventedHealth, 2, 2)),
         Some(VerdictKind::GatedStall)
@@ -91,4 +97,42 @@ fn the_laws_give_the_expectation_or_say_there_is_none() {
         ..s(Design::DropWhenFull, 1, 2)
     };
     assert_eq!(laws::expected(&fixed), None);
+}
+
+/// The lost-update boundary `L(P−1, K)` against the boundaries measured by exhaustive search
+/// (`pleg-spec check --checker explicit --design drop-when-full --no-resync`, raising the
+/// capacity until the verdict turns to holds) for pods 2–5 changing 1–6 times — beyond the
+/// default grid — and the search itself on both sides of a few of them.
+#[test]
+fn the_lost_update_bound_is_the_measured_boundary() {
+    let measured: [[u64; 6]; 4] = [
+        [1, 2, 3, 3, 4, 5],
+        [2, 4, 5, 6, 8, 8],
+        [3, 6, 7, 9, 11, 12],
+        [4, 8, 9, 12, 14, 16],
+    ];
+    for (n, row) in (1u64..).zip(measured) {
+        for (k, bound) in (1u32..).zip(row) {
+            assert_eq!(laws::lost_update_bound(n, k), bound, "n = {n}, K = {k}");
+        }
+    }
+    assert_eq!(
+        laws::lost_update_bound(0, 5),
+        0,
+        "a single pod is never lost"
+    );
+    for (pods, changes) in [(3, 3), (2, 5), (3, 4)] {
+        let bound = laws::lost_update_bound(u64::from(pods) - 1, changes) as usize;
+        for (capacity, lost) in [(bound, true), (bound + 1, false)] {
+            let s = Scenario {
+                capacity,
+                events_per_relist: pods,
+                relists: changes,
+                resync: false,
+                ..Scenario::smallest(Design::DropWhenFull)
+            };
+            let reached = reachable(&s, true).unwrap();
+            assert_eq!(reached.contains(&VerdictKind::LostUpdate), lost, "{s:?}");
+        }
+    }
 }

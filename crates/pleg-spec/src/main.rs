@@ -58,19 +58,19 @@ enum Command {
 #[derive(clap::Args, Debug)]
 struct LawsArgs {
     /// Capacities of the grid.
-    #[arg(long, value_delimiter = ',', default_value = "1,2,3,4", value_parser = args::parse_capacity)]
+    #[arg(long, value_delimiter = ',', default_value = "1,2,3,4,5,6,7", value_parser = args::parse_capacity)]
     capacities: Vec<usize>,
     /// Pod counts of the grid.
     #[arg(long, value_delimiter = ',', default_value = "1,2,3,4", value_parser = clap::value_parser!(u32).range(1..=64))]
     pods: Vec<u32>,
     /// Relist counts of the grid.
-    #[arg(long, value_delimiter = ',', default_value = "1,2,3", value_parser = clap::value_parser!(u32).range(1..=6))]
+    #[arg(long, value_delimiter = ',', default_value = "1,2,3,4", value_parser = clap::value_parser!(u32).range(1..=6))]
     relists: Vec<u32>,
     /// Changes per pod: numbers, or `every` (every relist).
     #[arg(long, value_delimiter = ',', default_value = "every,1,2", value_parser = parse_changes)]
     changes: Vec<Option<u32>>,
     /// relistThresholds of the grid.
-    #[arg(long, value_delimiter = ',', default_value = "0,1,2", value_parser = clap::value_parser!(u32).range(0..=8))]
+    #[arg(long, value_delimiter = ',', default_value = "0,2", value_parser = clap::value_parser!(u32).range(0..=8))]
     thresholds: Vec<u32>,
     /// Print JSON on stdout instead of the tables.
     #[arg(long)]
