@@ -5,17 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-if ! command -v chromium >/dev/null 2>&1; then
-    echo "== installing Debian's chromium (needed to render the SVG headless)"
-    if command -v apt-get >/dev/null 2>&1; then
-        apt-get update -qq
-        DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
-    fi
-fi
-if ! command -v chromium >/dev/null 2>&1; then
-    echo "ci/render-svg.sh: chromium is not installed and could not be installed" >&2
-    exit 1
-fi
+source ci/chromium.sh
 
 out=target/svg-check
 mkdir -p "$out"
@@ -25,7 +15,7 @@ cargo run --release --quiet -- check --design blocking --checker loom \
 
 echo "== chromium --headless --screenshot"
 rm -f "$out/counterexample.png"
-chromium --headless --no-sandbox --disable-gpu --disable-quic --no-first-run \
+"$CHROMIUM" --headless --no-sandbox --disable-gpu --disable-quic --no-first-run \
     --disable-background-networking --disable-component-update --disable-sync \
     --user-data-dir="$(mktemp -d)" --hide-scrollbars --window-size=1120,420 \
     --screenshot="$out/counterexample.png" "file://$PWD/$out/counterexample.svg" 2>/dev/null

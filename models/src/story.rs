@@ -69,14 +69,26 @@ pub fn narrate(execution: &Execution) -> Vec<Line> {
             let stale = !relisting_done && is_stale(execution, step);
             let became_unhealthy = stale && !unhealthy;
             unhealthy = stale;
-            let (text, label) = describe(execution, step, stale, became_unhealthy);
-            Line {
-                actor: step.actor,
-                text,
-                label,
-            }
+            describe_step(execution, step, stale, became_unhealthy)
         })
         .collect()
+}
+
+/// One step in kubelet's words, outside a whole story: `context` gives the channel's capacity
+/// and the threshold; `stale` says whether PLEG is stale after the step, `became_unhealthy`
+/// whether this step made it so.
+pub fn describe_step(
+    context: &Execution,
+    step: &Step,
+    stale: bool,
+    became_unhealthy: bool,
+) -> Line {
+    let (text, label) = describe(context, step, stale, became_unhealthy);
+    Line {
+        actor: step.actor,
+        text,
+        label,
+    }
 }
 
 /// The closing sentence for a verdict, if it has one.

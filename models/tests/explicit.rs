@@ -277,3 +277,39 @@ fn absurd_sizes_are_refused_before_any_search() {
     let err = check(&too_many_pods, &Checker::Explicit { reduced: false }).unwrap_err();
     assert!(err.to_string().contains("--unreduced"), "{err}");
 }
+
+/// Every loom and shuttle counterexample of the grid (threshold 0, capacity and pods up to 2)
+/// is a walk through the explicit model: its steps map to moves the model allows, ending in a
+/// state that shows the same failure. (This is how a counterexample opens in the play page.)
+#[test]
+fn every_loom_and_shuttle_trace_walks_the_explicit_model() {
+    use pleg_models::explicit::graph::Graph;
+    use pleg_models::explicit::path_of_trace;
+    let mut walked = 0;
+    let small = grid(&[0], &[Gate::Wait, Gate::Retry])
+        .into_iter()
+        .filter(|s| s.capacity <= 2 && s.events_per_relist <= 2);
+    for scenario in small {
+        let graph = Graph::explore(&scenario, 100_000).unwrap();
+        let reports = [
+            (scenario.gate == Gate::Wait).then(|| loom_at(&scenario, 1)),
+            Some(shuttle_random(&scenario, 200)),
+        ];
+        for report in reports.into_iter().flatten() {
+            let Some(execution) = &report.counterexample else {
+                continue;
+            };
+            let path = path_of_trace(&graph, execution)
+                .unwrap_or_else(|| panic!("{scenario:?}: {} trace does not walk", report.checker));
+            let end = graph.follow(&path.0).expect("the path follows the graph");
+            assert_eq!(
+                graph.failure[end],
+                Some(report.verdict.kind()),
+                "{scenario:?} {}: {path}",
+                report.checker
+            );
+            walked += 1;
+        }
+    }
+    assert_eq!(walked, 325);
+}

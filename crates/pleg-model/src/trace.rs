@@ -290,6 +290,16 @@ impl Change {
 }
 
 impl Execution {
+    /// An execution with no steps yet on a channel of `capacity` with `threshold`: the context
+    /// a single step is told in.
+    pub fn empty(capacity: usize, threshold: Tick) -> Self {
+        Execution {
+            capacity,
+            threshold,
+            ..Execution::default()
+        }
+    }
+
     /// The last step each actor took, if any.
     pub fn last_action_of(&self, actor: Actor) -> Option<Action> {
         self.steps

@@ -9,6 +9,7 @@ mod args;
 mod designs_view;
 mod hush;
 mod laws_view;
+mod play;
 mod progress;
 mod render;
 mod svg;
@@ -53,6 +54,22 @@ enum Command {
     /// The closed forms of every verdict's boundary, confirmed on every cell of a grid by
     /// exhaustive search (exit 1 if any cell disagrees).
     Laws(LawsArgs),
+    /// Write the learner's page — be the scheduler, hang kubelet — as one self-contained HTML
+    /// file (opens from disk, no network), and serve it if asked.
+    Play(PlayArgs),
+}
+
+#[derive(clap::Args, Debug)]
+struct PlayArgs {
+    /// Where to write the page.
+    #[arg(long, value_name = "FILE", default_value = "play.html")]
+    out: PathBuf,
+    /// Also serve the page on 127.0.0.1 (and print the address) until stopped.
+    #[arg(long)]
+    serve: bool,
+    /// The port to serve on (0: any free port).
+    #[arg(long, default_value_t = 0)]
+    port: u16,
 }
 
 #[derive(clap::Args, Debug)]
@@ -132,6 +149,9 @@ struct OutputArgs {
     /// Write the first counterexample as an SVG sequence diagram to this file.
     #[arg(long, value_name = "FILE")]
     svg: Option<PathBuf>,
+    /// Write a play page that opens at the first counterexample, step by step.
+    #[arg(long, value_name = "FILE")]
+    play: Option<PathBuf>,
 }
 
 #[derive(clap::Args, Debug)]
@@ -200,6 +220,7 @@ fn main() -> ExitCode {
         Some(Command::Scale(args)) => run_scale(&args),
         Some(Command::Designs(args)) => run_designs(&args),
         Some(Command::Laws(args)) => run_laws(&args),
+        Some(Command::Play(args)) => run_play(&args),
         None => Err("no command given (try `check` or `--help`)".to_owned()),
     };
     match result {
@@ -350,7 +371,36 @@ fn emit(judged: &[Judged<'_>], output: &OutputArgs) -> Result<(), String> {
         std::fs::write(path, svg::render(report))
             .map_err(|e| format!("--svg: cannot write {}: {e}", path.display()))?;
     }
+    if let Some(path) = &output.play {
+        let report = judged
+            .iter()
+            .map(|j| j.report)
+            .find(|r| r.counterexample.is_some())
+            .ok_or("--play: no counterexample to load (every check held)")?;
+        let start = play::path_of(report)?;
+        let mut levels = vec![play::Level::from_counterexample(
+            report.scenario,
+            report.verdict.kind(),
+        )];
+        levels.extend(play::levels()?);
+        let html = play::page(&levels, Some((0, start)))?;
+        std::fs::write(path, html)
+            .map_err(|e| format!("--play: cannot write {}: {e}", path.display()))?;
+    }
     Ok(())
+}
+
+fn run_play(args: &PlayArgs) -> Result<ExitCode, String> {
+    let html = play::page(&play::levels()?, None)?;
+    std::fs::write(&args.out, &html)
+        .map_err(|e| format!("cannot write {}: {e}", args.out.display()))?;
+    println!("Wrote {} — open it in a browser.", args.out.display());
+    if args.serve {
+        play::serve(&html, args.port, |address| {
+            println!("Serving it at {address} (stop with Ctrl-C).");
+        })?;
+    }
+    Ok(ExitCode::SUCCESS)
 }
 
 fn run_designs(args: &DesignsArgs) -> Result<ExitCode, String> {

@@ -214,16 +214,33 @@ impl<S: Eq + Hash> Layer<S> {
     }
 }
 
-/// The states on the fair cycles of a layer: Tarjan's strongly connected components over the
-/// layer's internal moves, keeping those with a cycle in which every actor enabled all along it
-/// also moves in it.
+/// The states on the fair cycles of a layer (see [`fair_cycle_states`]).
 fn fair_cycles<M: Model>(model: &M, layer: &Layer<M::State>) -> Vec<M::State> {
     if !layer.back_edges {
         return Vec::new();
     }
-    let n = layer.states.len();
+    let mut successors = Vec::new();
+    let enabled = |s: usize| -> FxHashSet<Actor> {
+        successors.clear();
+        model.successors(&layer.states[s], &mut successors);
+        successors.iter().map(|(m, _)| model.actor(*m)).collect()
+    };
+    fair_cycle_states(layer.states.len(), &layer.edges, enabled)
+        .into_iter()
+        .map(|s| layer.states[s].clone())
+        .collect()
+}
+
+/// The states of a graph (`n` states, `edges` between them, each by the actor that moves) that
+/// lie on fair cycles: Tarjan's strongly connected components, keeping those with a cycle in
+/// which every actor enabled all along it (by `enabled`) also moves in it — weak fairness.
+pub(crate) fn fair_cycle_states(
+    n: usize,
+    edges: &[(usize, usize, Actor)],
+    mut enabled: impl FnMut(usize) -> FxHashSet<Actor>,
+) -> Vec<usize> {
     let mut out_edges: Vec<Vec<(usize, Actor)>> = vec![Vec::new(); n];
-    for &(from, to, actor) in &layer.edges {
+    for &(from, to, actor) in edges {
         out_edges[from].push((to, actor));
     }
     let mut result = Vec::new();
@@ -238,24 +255,13 @@ fn fair_cycles<M: Model>(model: &M, layer: &Layer<M::State>) -> Vec<M::State> {
             continue; // a single state with no move to itself: no cycle
         }
         let moving: FxHashSet<Actor> = internal.iter().map(|&(_, a)| a).collect();
-        let mut always_enabled: Option<FxHashSet<Actor>> = None;
-        let mut successors = Vec::new();
-        for &s in &component {
-            successors.clear();
-            model.successors(&layer.states[s], &mut successors);
-            let enabled: FxHashSet<Actor> =
-                successors.iter().map(|(m, _)| model.actor(*m)).collect();
-            always_enabled = Some(match always_enabled {
-                None => enabled,
-                Some(all) => all.intersection(&enabled).copied().collect(),
-            });
-        }
-        let fair = always_enabled
-            .unwrap_or_default()
+        let always_enabled = component
             .iter()
-            .all(|actor| moving.contains(actor));
-        if fair {
-            result.extend(component.iter().map(|&s| layer.states[s].clone()));
+            .map(|&s| enabled(s))
+            .reduce(|all, these| all.intersection(&these).copied().collect())
+            .unwrap_or_default();
+        if always_enabled.iter().all(|actor| moving.contains(actor)) {
+            result.extend(component);
         }
     }
     result

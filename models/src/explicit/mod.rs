@@ -9,8 +9,10 @@
 //!   replays a path into a kubelet story.
 //! - [`reduced`]: the same model with the exact reductions that take it to kubelet's size.
 //! - [`path`]: moves, and a path of them as one pasteable token.
+//! - [`graph`]: the whole state graph of a small scenario, for a learner to walk.
 
 pub(crate) mod engine;
+pub mod graph;
 pub mod path;
 pub mod pods;
 pub(crate) mod reduced;
@@ -215,6 +217,29 @@ fn counterexample<M: Model>(model: &M, found: &Exploration<M::State>) -> Option<
 pub(crate) struct Told {
     pub(crate) execution: Execution,
     pub(crate) stop: Option<Stop>,
+    /// How many steps the moves themselves recorded; the rest tell how the path ends.
+    pub(crate) ending_from: usize,
+}
+
+/// A path replayed on the unreduced model: its story, its verdict, and where the steps that
+/// tell how it ends (a blocked send, the gate's refusal, the end-of-run checks) begin.
+#[derive(Debug, Clone)]
+pub struct Replayed {
+    pub execution: Execution,
+    pub verdict: crate::Verdict,
+    pub ending_from: usize,
+}
+
+/// Replays `moves` and tells the story, as `pleg-spec replay --path` does; `Err` if a move is
+/// not possible or the path ends where some actor can still move.
+pub fn replay_path(scenario: &Scenario, moves: &[Move]) -> Result<Replayed, String> {
+    let told = tell(scenario, moves)?;
+    let verdict = crate::verdict::classify(told.stop.as_ref(), &told.execution);
+    Ok(Replayed {
+        execution: told.execution,
+        verdict,
+        ending_from: told.ending_from,
+    })
 }
 
 /// Replays a path given as a token (`pleg-spec replay --path`).
@@ -239,7 +264,6 @@ pub(crate) fn tell(scenario: &Scenario, moves: &[Move]) -> Result<Told, String> 
     recorder.begin(scenario.channel_capacity(), scenario.threshold);
     let mut st = pods.initial();
     let mut events: VecDeque<EventId> = VecDeque::new();
-    let (mut index, mut of) = (0, 0);
     let mut skipped: Option<std::mem::Discriminant<Unhealthy>> = None;
     for (n, &mv) in moves.iter().enumerate() {
         let next = pods.step(&st, mv).ok_or_else(|| {
@@ -249,66 +273,116 @@ pub(crate) fn tell(scenario: &Scenario, moves: &[Move]) -> Result<Told, String> 
                 n + 1
             )
         })?;
-        let record = |action, change| recorder.record(mv.actor(), action, change);
         match mv {
-            Move::Start => {
-                let Pc::Start(relist) = st.relist else {
-                    unreachable!("a start steps from Start")
-                };
-                (index, of) = (0, pods.visiting(&next).count() as u32);
-                let change = Change {
-                    relist_time: next.relist_time,
-                    ..Change::default()
-                };
-                record(Action::RelistStarted { relist }, change);
-            }
-            Move::Visit(pod) => {
-                let Pc::Visiting(relist) = st.relist else {
-                    unreachable!("a visit steps from Visiting")
-                };
-                index += 1;
-                let event = EventId {
-                    relist,
-                    pod,
-                    version: scenario.version_at(relist),
-                };
-                let action = if pods.discards(&st, mv) {
-                    Action::Discarded { event, index, of }
-                } else {
-                    events.push_back(event);
-                    Action::Sent { event, index, of }
-                };
-                record(action, Change::len(next.channel.len()));
-            }
-            Move::Finish => record(Action::RelistsFinished, Change::default()),
-            Move::Tick => {
-                let change = Change {
-                    now: Some(next.now),
-                    ..Change::default()
-                };
-                record(Action::Ticked, change);
+            Move::Visit(_) if !pods.discards(&st, mv) => {
+                events.push_back(event_of(&pods, &st, mv).expect("a visit has an event"));
             }
             Move::Pass => skipped = None,
-            Move::Retry => {
-                let why = pods.health(&st).expect_err("a retry needs a closed gate");
-                let kind = Some(std::mem::discriminant(&why));
-                if skipped != kind {
-                    skipped = kind;
-                    record(Action::SkippedUnhealthy { why }, Change::default());
-                }
+            _ => {}
+        }
+        let received = (mv == Move::Receive).then(|| events.pop_front()).flatten();
+        let retry_again = mv == Move::Retry
+            && skipped
+                == pods
+                    .health(&st)
+                    .err()
+                    .map(|why| std::mem::discriminant(&why));
+        if let Some((action, change)) = story_step(&pods, &st, mv, &next, received) {
+            if let Action::SkippedUnhealthy { why } = action {
+                skipped = Some(std::mem::discriminant(&why));
             }
-            Move::Receive => {
-                let event = events.pop_front().expect("the channel holds the event");
-                record(Action::Received { event }, Change::len(next.channel.len()));
+            if !retry_again {
+                recorder.record(mv.actor(), action, change);
             }
-            Move::Exit => record(Action::Exited, Change::default()),
         }
         st = next;
     }
-    let stop = ending(scenario, &pods, &st, &recorder, (index, of), skipped)?;
+    let ending_from = recorder.last_execution().steps.len();
+    let stop = ending(scenario, &pods, &st, &recorder, skipped)?;
     Ok(Told {
         execution: recorder.last_execution(),
         stop,
+        ending_from,
+    })
+}
+
+/// The event a visit hands over (or drops): pod, relist, version.
+fn event_of(pods: &Pods, st: &pods::State, mv: Move) -> Option<EventId> {
+    let (Move::Visit(pod), Pc::Visiting(relist)) = (mv, st.relist) else {
+        return None;
+    };
+    Some(EventId {
+        relist,
+        pod,
+        version: pods.scenario.version_at(relist),
+    })
+}
+
+/// Which of `of` events of the relist in progress the next visit hands over, and `of`: every
+/// pod that changed at the relist's start. For designs that record before the send, a relist
+/// up to the last change visits every pod, and later ones none.
+pub fn visit_counts(pods: &Pods, st: &pods::State) -> (u32, u32) {
+    let s = &pods.scenario;
+    let Pc::Visiting(relist) = st.relist else {
+        return (0, 0);
+    };
+    let remaining = pods.visiting(st).count() as u32;
+    let of = if s.design.records_after_delivery() || relist > s.changes() {
+        remaining
+    } else {
+        s.pods()
+    };
+    (of - remaining + 1, of)
+}
+
+/// The story step a move from `st` to `next` makes, in pleg-model's vocabulary (a gate pass
+/// makes none); `received`: the event a receive takes.
+pub fn story_step(
+    pods: &Pods,
+    st: &pods::State,
+    mv: Move,
+    next: &pods::State,
+    received: Option<EventId>,
+) -> Option<(Action, Change)> {
+    Some(match mv {
+        Move::Start => {
+            let Pc::Start(relist) = st.relist else {
+                unreachable!("a start steps from Start")
+            };
+            let change = Change {
+                relist_time: next.relist_time,
+                ..Change::default()
+            };
+            (Action::RelistStarted { relist }, change)
+        }
+        Move::Visit(_) => {
+            let event = event_of(pods, st, mv)?;
+            let (index, of) = visit_counts(pods, st);
+            let action = if pods.discards(st, mv) {
+                Action::Discarded { event, index, of }
+            } else {
+                Action::Sent { event, index, of }
+            };
+            (action, Change::len(next.channel.len()))
+        }
+        Move::Finish => (Action::RelistsFinished, Change::default()),
+        Move::Tick => {
+            let change = Change {
+                now: Some(next.now),
+                ..Change::default()
+            };
+            (Action::Ticked, change)
+        }
+        Move::Pass => return None,
+        Move::Retry => {
+            let why = pods.health(st).err()?;
+            (Action::SkippedUnhealthy { why }, Change::default())
+        }
+        Move::Receive => {
+            let event = received?;
+            (Action::Received { event }, Change::len(next.channel.len()))
+        }
+        Move::Exit => (Action::Exited, Change::default()),
     })
 }
 
@@ -318,7 +392,6 @@ fn ending(
     pods: &Pods,
     st: &pods::State,
     recorder: &Recorder,
-    (index, of): (u32, u32),
     skipped: Option<std::mem::Discriminant<Unhealthy>>,
 ) -> Result<Option<Stop>, String> {
     let mut enabled = Vec::new();
@@ -330,24 +403,7 @@ fn ending(
     if !enabled.is_empty() && !only_retries {
         return Err("the path does not end in a failure: some actor can still move".into());
     }
-    if pods.relist_blocked(st) {
-        let Pc::Visiting(relist) = st.relist else {
-            unreachable!("blocked while visiting")
-        };
-        let pod = pods
-            .visiting(st)
-            .next()
-            .expect("a blocked relist has a pod to visit");
-        let event = EventId {
-            relist,
-            pod,
-            version: scenario.version_at(relist),
-        };
-        let action = Action::BlockedInSend {
-            event,
-            index: index + 1,
-            of,
-        };
+    if let Some(action) = blocked_send(pods, st) {
         recorder.record(Actor::Relist, action, Change::len(st.channel.len()));
     }
     if let Err(why) = pods.health(st) {
@@ -361,6 +417,27 @@ fn ending(
     } else {
         Stop::Deadlock("every actor is stuck".into())
     }))
+}
+
+/// The send relist is blocked in, if it is: its next pod's event into a full channel.
+pub fn blocked_send(pods: &Pods, st: &pods::State) -> Option<Action> {
+    if !pods.relist_blocked(st) {
+        return None;
+    }
+    let pod = pods.visiting(st).next()?;
+    let event = event_of(pods, st, Move::Visit(pod))?;
+    let (index, of) = visit_counts(pods, st);
+    Some(Action::BlockedInSend { event, index, of })
+}
+
+/// The end-of-run story of a state where every actor finished: the quiet relist, the resync,
+/// the convergence check — the steps pleg-model's bounded run records there.
+pub fn end_of_run_story(scenario: &Scenario, st: &pods::State) -> Execution {
+    let pods = Pods::new(scenario);
+    let recorder = Recorder::new();
+    recorder.begin(scenario.channel_capacity(), scenario.threshold);
+    end_of_run(scenario, &pods, st, &recorder);
+    recorder.last_execution()
 }
 
 /// After a clean end: the quiet next relist, the resync, and the convergence check — told as
@@ -424,7 +501,6 @@ pub fn reachable(
     scenario: &Scenario,
     reduced: bool,
 ) -> Result<std::collections::BTreeSet<crate::VerdictKind>, CheckError> {
-    use crate::VerdictKind;
     refuse(scenario, reduced)?;
     let failures: Vec<Failure> = if reduced {
         let model = Reduced::new(scenario).expect("refuse() turned away a fixed order");
@@ -435,16 +511,71 @@ pub fn reachable(
             .into_keys()
             .collect()
     };
-    Ok(failures
-        .into_iter()
-        .map(|f| match f {
-            Failure::CircularWait => VerdictKind::Deadlock,
-            Failure::Livelock => VerdictKind::Livelock,
-            Failure::GatedStall => VerdictKind::GatedStall,
-            Failure::OtherStall => VerdictKind::OtherDeadlock,
-            Failure::LostUpdate => VerdictKind::LostUpdate,
-        })
-        .collect())
+    Ok(failures.into_iter().map(verdict_kind).collect())
+}
+
+/// The verdict a failure the search found goes by.
+fn verdict_kind(failure: Failure) -> crate::VerdictKind {
+    use crate::VerdictKind;
+    match failure {
+        Failure::CircularWait => VerdictKind::Deadlock,
+        Failure::Livelock => VerdictKind::Livelock,
+        Failure::GatedStall => VerdictKind::GatedStall,
+        Failure::OtherStall => VerdictKind::OtherDeadlock,
+        Failure::LostUpdate => VerdictKind::LostUpdate,
+    }
+}
+
+/// The path a recorded trace (of any checker) takes through the explicit model: each step's
+/// move, with the gate passes the trace does not record put back. A pass goes in at the first
+/// moment the gate is open once syncLoop's next recorded step needs it (a receive or the
+/// return): the real pass happened at some open moment no earlier, and moving a pass earlier
+/// changes only syncLoop's own position. `None` if some step is not a move the model allows.
+pub fn path_of_trace(graph: &graph::Graph, execution: &Execution) -> Option<Path> {
+    let steps = &execution.steps;
+    let (mut at, mut moves) = (0, Vec::new());
+    let mut take = |at: &mut usize, mv: Move| -> Option<()> {
+        let &(_, to) = graph.moves[*at].iter().find(|(m, _)| *m == mv)?;
+        moves.push(mv);
+        *at = to;
+        Some(())
+    };
+    // Whether syncLoop's next recorded step, from step `from` on, needs it past the gate.
+    let needs_pass = |from: usize| {
+        steps[from..]
+            .iter()
+            .find(|s| s.actor == Actor::SyncLoop)
+            .is_some_and(|s| matches!(s.action, Action::Received { .. } | Action::Exited))
+    };
+    let pass_if_due =
+        |at: &mut usize, from: usize, take: &mut dyn FnMut(&mut usize, Move) -> Option<()>| {
+            let open = graph.moves[*at].iter().any(|(m, _)| *m == Move::Pass);
+            if open && needs_pass(from) {
+                take(at, Move::Pass);
+            }
+        };
+    pass_if_due(&mut at, 0, &mut take);
+    for (i, step) in steps.iter().enumerate() {
+        let mv = match step.action {
+            Action::RelistStarted { .. } => Some(Move::Start),
+            Action::Sent { event, .. } | Action::Discarded { event, .. } => {
+                Some(Move::Visit(event.pod))
+            }
+            Action::RelistsFinished => Some(Move::Finish),
+            Action::Ticked => Some(Move::Tick),
+            Action::SkippedUnhealthy { .. } if graph.model.scenario.gate == Gate::Retry => {
+                Some(Move::Retry)
+            }
+            Action::Received { .. } => Some(Move::Receive),
+            Action::Exited => Some(Move::Exit),
+            _ => None,
+        };
+        if let Some(mv) = mv {
+            take(&mut at, mv)?;
+        }
+        pass_if_due(&mut at, i + 1, &mut take);
+    }
+    Some(Path(moves))
 }
 
 /// The process's peak resident memory (`VmHWM` in /proc/self/status), where the kernel says.

@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# The play page, tested as a learner would use it, in a real browser (Debian's chromium, driven
+# headless through the DevTools protocol by ci/play_check.py: clicks, keys, links, screenshots).
+# Also: a counterexample from `check --play` opens at its trace, and `play --serve` serves the
+# page at the address it prints. Cost: about 20 s after the chromium install.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source ci/chromium.sh
+
+cargo build --release --quiet -p pleg-spec
+bin=target/release/pleg-spec
+out=target/play-check
+mkdir -p "$out"
+
+echo "== pleg-spec play, played in chromium"
+$bin play --out "$out/play.html" >/dev/null
+python3 ci/play_check.py "$CHROMIUM" "$out/play.html" "$out"
+
+echo "== a counterexample opens at its trace (check --play)"
+$bin check --design evented-health --checker explicit --capacity 2 --events 2 --relists 1 \
+    --play "$out/counterexample.html" >/dev/null
+python3 ci/play_check.py "$CHROMIUM" "$out/counterexample.html" "$out" --counterexample gated-stall
+
+echo "== play --serve serves the page at the address it prints"
+fifo=$(mktemp -u); mkfifo "$fifo"
+$bin play --out "$out/served.html" --serve >"$fifo" &
+server=$!
+trap 'kill $server 2>/dev/null || true; rm -f "$fifo"' EXIT
+address=$(grep -m1 -o 'http://127.0.0.1:[0-9]*/' <"$fifo")
+page=$(python3 -c "import sys, urllib.request; print(urllib.request.urlopen(sys.argv[1]).read().decode()[:200])" "$address")
+grep -q "<title>pleg-spec" <<<"$page" || { echo "ci/play-check.sh: $address did not serve the page" >&2; exit 1; }
+echo "served at $address"
