@@ -31,6 +31,10 @@ fn drop_when_full_without_resync_loses_an_update_under_loom() {
         text.contains("no change — podRecords already holds version 1"),
         "{text}"
     );
+    assert!(
+        text.contains("in a quiet system: relist #3 compares podRecords"),
+        "the quiet relist is the one after the run's two: {text}"
+    );
     assert!(text.contains("Lost update:"), "{text}");
 }
 

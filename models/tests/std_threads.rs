@@ -94,3 +94,56 @@ fn the_watchdog_reports_a_hang() {
     let message = *hang.unwrap_err().downcast::<String>().unwrap();
     assert!(message.starts_with("a hang: did not finish"), "{message}");
 }
+
+/// Two producers and two consumers through capacities 1 and 16, with blocking sends and drops:
+/// every value sent is received exactly once, every wait ends (a lost wake-up in the spinning
+/// condition variable would hang, and the watchdog would say so).
+fn many_hand_over_every_value<R: Runtime>() {
+    use pleg_model::channel::Channel;
+    use pleg_model::runtime::spawn;
+    within(WATCHDOG, "2 producers, 2 consumers", || {
+        for capacity in [1, 16] {
+            let ch = Arc::new(Channel::<R, u64>::new(capacity).unwrap());
+            let producers: Vec<_> = (0..2u64)
+                .map(|p| {
+                    let ch = Arc::clone(&ch);
+                    spawn::<R, _, _>("producer", move || {
+                        let mut sent = 0;
+                        for i in 0..50_000u64 {
+                            let v = p * 1_000_000 + i;
+                            if i % 3 == 0 {
+                                sent += u64::from(ch.try_send(v).is_ok()) * v;
+                            } else {
+                                ch.send(v).unwrap();
+                                sent += v;
+                            }
+                        }
+                        sent
+                    })
+                })
+                .collect();
+            let consumers: Vec<_> = (0..2)
+                .map(|_| {
+                    let ch = Arc::clone(&ch);
+                    spawn::<R, _, _>("consumer", move || {
+                        std::iter::from_fn(|| ch.recv()).sum::<u64>()
+                    })
+                })
+                .collect();
+            let sent: u64 = producers.into_iter().map(|p| p.join()).sum();
+            ch.close();
+            let received: u64 = consumers.into_iter().map(|c| c.join()).sum();
+            assert_eq!(sent, received, "capacity {capacity}");
+        }
+    });
+}
+
+#[test]
+fn many_producers_and_consumers_hand_over_every_value_on_threads() {
+    many_hand_over_every_value::<Std>();
+}
+
+#[test]
+fn many_producers_and_consumers_hand_over_every_value_on_parking_lot_threads() {
+    many_hand_over_every_value::<ParkingLot>();
+}

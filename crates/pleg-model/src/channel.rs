@@ -300,6 +300,121 @@ mod tests {
     fn try_recv_on_open_empty_channel_is_empty() {
         let ch = StdChannel::new(1).unwrap();
         assert_eq!(ch.try_recv(), Err(TryRecvError::Empty));
+        assert!(ch.is_empty());
+        ch.send(1).unwrap();
+        assert!(!ch.is_empty());
+    }
+
+    /// A sender blocked on a full channel is released by `close`, with its value handed back.
+    /// (It tells the test it is blocked through its note, so nothing sleeps; if `close` failed
+    /// to wake it, the time limit turns the hang into a failure.)
+    #[test]
+    fn close_releases_a_blocked_sender() {
+        let ch = Arc::new(StdChannel::new(1).unwrap());
+        ch.send(1).unwrap();
+        let (blocked, is_blocked) = std::sync::mpsc::channel();
+        let (done, result) = std::sync::mpsc::channel();
+        {
+            let ch = Arc::clone(&ch);
+            spawn::<Std, _, _>("sender", move || {
+                let sent = ch.send_noted(2, |op, _, _| {
+                    if op == ChannelOp::SendBlocked {
+                        blocked.send(()).unwrap();
+                    }
+                });
+                done.send(sent).unwrap();
+            });
+        }
+        is_blocked.recv().unwrap();
+        ch.close();
+        let sent = result.recv_timeout(std::time::Duration::from_secs(60));
+        assert_eq!(
+            sent,
+            Ok(Err(SendError(2))),
+            "close did not release the blocked sender"
+        );
+    }
+
+    /// Std's primitives, counting the notifies: a side is woken only when somebody waits.
+    enum Counting {}
+    static NOTIFIES: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+
+    impl crate::runtime::Runtime for Counting {
+        const NAME: &'static str = "counting";
+        type RawMutex<T: Send> = <Std as crate::runtime::Runtime>::RawMutex<T>;
+        type RawGuard<'a, T: Send + 'a> = <Std as crate::runtime::Runtime>::RawGuard<'a, T>;
+        type RawCondvar = <Std as crate::runtime::Runtime>::RawCondvar;
+        type RawJoinHandle<T: Send + 'static> = <Std as crate::runtime::Runtime>::RawJoinHandle<T>;
+        fn new_mutex<T: Send>(value: T) -> Self::RawMutex<T> {
+            Std::new_mutex(value)
+        }
+        fn lock<T: Send>(mutex: &Self::RawMutex<T>) -> Self::RawGuard<'_, T> {
+            Std::lock(mutex)
+        }
+        fn new_condvar() -> Self::RawCondvar {
+            Std::new_condvar()
+        }
+        fn wait<'a, T: Send>(
+            cv: &Self::RawCondvar,
+            guard: Self::RawGuard<'a, T>,
+        ) -> Self::RawGuard<'a, T> {
+            Std::wait(cv, guard)
+        }
+        fn notify_one(cv: &Self::RawCondvar) {
+            NOTIFIES.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            Std::notify_one(cv)
+        }
+        fn notify_all(cv: &Self::RawCondvar) {
+            NOTIFIES.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            Std::notify_all(cv)
+        }
+        fn spawn<F, T>(name: &str, body: F) -> Self::RawJoinHandle<T>
+        where
+            F: FnOnce() -> T + Send + 'static,
+            T: Send + 'static,
+        {
+            Std::spawn(name, body)
+        }
+        fn join<T: Send + 'static>(handle: Self::RawJoinHandle<T>) -> T {
+            Std::join(handle)
+        }
+        fn yield_now() {
+            Std::yield_now()
+        }
+        fn arbitrary(n: usize) -> usize {
+            Std::arbitrary(n)
+        }
+    }
+
+    /// Exactly one notify in all: the one that releases the blocked sender. Sends, receives and
+    /// a close with nobody waiting wake nobody — in particular once a waiter has come and gone.
+    #[test]
+    fn only_a_waiting_side_is_notified() {
+        use crate::runtime::Runtime;
+        let notifies = || NOTIFIES.load(std::sync::atomic::Ordering::SeqCst);
+        let ch = Arc::new(Channel::<Counting, u32>::new(1).unwrap());
+        ch.send(1).unwrap();
+        let (blocked, is_blocked) = std::sync::mpsc::channel();
+        let sender = {
+            let ch = Arc::clone(&ch);
+            Counting::spawn("sender", move || {
+                ch.send_noted(2, |op, _, _| {
+                    if op == ChannelOp::SendBlocked {
+                        blocked.send(()).unwrap();
+                    }
+                })
+            })
+        };
+        is_blocked.recv().unwrap();
+        assert_eq!(notifies(), 0, "nobody waited yet");
+        assert_eq!(ch.recv(), Some(1));
+        Counting::join(sender).unwrap();
+        assert_eq!(notifies(), 1, "the blocked sender was woken once");
+        assert_eq!(ch.recv(), Some(2));
+        assert_eq!(ch.try_send(3), Ok(()));
+        assert_eq!(ch.try_recv(), Ok(3));
+        ch.close();
+        assert_eq!(notifies(), 1, "with nobody waiting, nothing more was woken");
     }
 
     #[test]

@@ -1,7 +1,12 @@
-//! The three backends. std, loom and shuttle expose the same std-shaped API (`LockResult`s,
-//! `thread::Builder`), so one template adapts all three: the only differences are the paths.
+//! The backends. loom and shuttle expose std's API shape (`LockResult`s, `thread::Builder`), so
+//! one template adapts both: the only differences are the paths. The real-thread backends, std
+//! and parking_lot, share a second template: their own mutex, and a condition variable that
+//! spins before it sleeps ([`SpinCondvar`]) — what makes hand-offs fast on real threads lives
+//! here, where the checkers never see it.
 
+use super::spin::SpinCondvar;
 use super::Runtime;
+use std::ops::{Deref, DerefMut};
 
 macro_rules! backend {
     ($(#[$doc:meta])* $name:ident, $label:literal, $krate:ident, $arbitrary:path) => {
@@ -96,10 +101,6 @@ fn no_choice_under_loom(_n: usize) -> usize {
 }
 
 backend!(
-    /// Real OS threads with std's `Mutex` and `Condvar`.
-    Std, "std", std, random_below
-);
-backend!(
     /// loom's primitives: every interleaving within a preemption bound. Inside `loom::model` only.
     Loom, "loom", loom, no_choice_under_loom
 );
@@ -108,66 +109,142 @@ backend!(
     Shuttle, "shuttle", shuttle, shuttle_choice
 );
 
-/// Real OS threads with parking_lot's `Mutex` and `Condvar`: the same channel code, a lock that
-/// lets the thread that just released it take it again (eventual fairness) instead of handing
-/// it over. Under producer/consumer contention that keeps each side working in batches; see
-/// docs/benchmarks.md for what it is worth.
-#[derive(Debug, Clone, Copy)]
-pub enum ParkingLot {}
-
-impl Runtime for ParkingLot {
-    const NAME: &'static str = "parking_lot";
-
-    type RawMutex<T: Send> = parking_lot::Mutex<T>;
-    type RawGuard<'a, T: Send + 'a> = parking_lot::MutexGuard<'a, T>;
-    type RawCondvar = parking_lot::Condvar;
-    type RawJoinHandle<T: Send + 'static> = std::thread::JoinHandle<T>;
-
-    fn new_mutex<T: Send>(value: T) -> Self::RawMutex<T> {
-        parking_lot::Mutex::new(value)
-    }
-
-    fn lock<T: Send>(mutex: &Self::RawMutex<T>) -> Self::RawGuard<'_, T> {
-        mutex.lock()
-    }
-
-    fn new_condvar() -> Self::RawCondvar {
-        parking_lot::Condvar::new()
-    }
-
-    fn wait<'a, T: Send>(
-        cv: &Self::RawCondvar,
-        mut guard: Self::RawGuard<'a, T>,
-    ) -> Self::RawGuard<'a, T> {
-        cv.wait(&mut guard);
-        guard
-    }
-
-    fn notify_one(cv: &Self::RawCondvar) {
-        cv.notify_one();
-    }
-
-    fn notify_all(cv: &Self::RawCondvar) {
-        cv.notify_all();
-    }
-
-    fn spawn<F, T>(name: &str, body: F) -> Self::RawJoinHandle<T>
+/// A lock of a real-thread backend: std's or parking_lot's mutex, adapted to one shape.
+pub trait ThreadLock<T: Send>: Send + Sync {
+    type Guard<'a>: DerefMut<Target = T>
     where
-        F: FnOnce() -> T + Send + 'static,
-        T: Send + 'static,
-    {
-        Std::spawn(name, body)
-    }
+        Self: 'a;
+    fn new(value: T) -> Self;
+    fn acquire(&self) -> Self::Guard<'_>;
+}
 
-    fn join<T: Send + 'static>(handle: Self::RawJoinHandle<T>) -> T {
-        Std::join(handle)
+impl<T: Send> ThreadLock<T> for std::sync::Mutex<T> {
+    type Guard<'a>
+        = std::sync::MutexGuard<'a, T>
+    where
+        T: 'a;
+    fn new(value: T) -> Self {
+        std::sync::Mutex::new(value)
     }
-
-    fn yield_now() {
-        Std::yield_now()
-    }
-
-    fn arbitrary(n: usize) -> usize {
-        Std::arbitrary(n)
+    fn acquire(&self) -> Self::Guard<'_> {
+        // Poisoning is ignored: a model thread that panicked has already failed the run.
+        self.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 }
+
+impl<T: Send> ThreadLock<T> for parking_lot::Mutex<T> {
+    type Guard<'a>
+        = parking_lot::MutexGuard<'a, T>
+    where
+        T: 'a;
+    fn new(value: T) -> Self {
+        parking_lot::Mutex::new(value)
+    }
+    fn acquire(&self) -> Self::Guard<'_> {
+        self.lock()
+    }
+}
+
+/// The guard of a real-thread lock, with the lock it came from, so that a condition variable
+/// can release it and take it again.
+pub struct ThreadGuard<'a, T: Send, L: ThreadLock<T> + 'a> {
+    guard: L::Guard<'a>,
+    lock: &'a L,
+}
+
+impl<T: Send, L: ThreadLock<T>> Deref for ThreadGuard<'_, T, L> {
+    type Target = T;
+    fn deref(&self) -> &T {
+        &self.guard
+    }
+}
+
+impl<T: Send, L: ThreadLock<T>> DerefMut for ThreadGuard<'_, T, L> {
+    fn deref_mut(&mut self) -> &mut T {
+        &mut self.guard
+    }
+}
+
+macro_rules! thread_backend {
+    ($(#[$doc:meta])* $name:ident, $label:literal, $lock:path) => {
+        $(#[$doc])*
+        #[derive(Debug, Clone, Copy)]
+        pub enum $name {}
+
+        impl Runtime for $name {
+            const NAME: &'static str = $label;
+
+            type RawMutex<T: Send> = $lock;
+            type RawGuard<'a, T: Send + 'a> = ThreadGuard<'a, T, $lock>;
+            type RawCondvar = SpinCondvar;
+            type RawJoinHandle<T: Send + 'static> = std::thread::JoinHandle<T>;
+
+            fn new_mutex<T: Send>(value: T) -> Self::RawMutex<T> {
+                ThreadLock::new(value)
+            }
+
+            fn lock<T: Send>(mutex: &Self::RawMutex<T>) -> Self::RawGuard<'_, T> {
+                ThreadGuard {
+                    guard: mutex.acquire(),
+                    lock: mutex,
+                }
+            }
+
+            fn new_condvar() -> Self::RawCondvar {
+                SpinCondvar::new()
+            }
+
+            fn wait<'a, T: Send>(
+                cv: &Self::RawCondvar,
+                guard: Self::RawGuard<'a, T>,
+            ) -> Self::RawGuard<'a, T> {
+                let lock = guard.lock;
+                cv.wait(guard, || Self::lock(lock))
+            }
+
+            fn notify_one(cv: &Self::RawCondvar) {
+                cv.notify_one();
+            }
+
+            fn notify_all(cv: &Self::RawCondvar) {
+                cv.notify_all();
+            }
+
+            fn spawn<F, T>(name: &str, body: F) -> Self::RawJoinHandle<T>
+            where
+                F: FnOnce() -> T + Send + 'static,
+                T: Send + 'static,
+            {
+                std::thread::Builder::new()
+                    .name(name.to_owned())
+                    .spawn(body)
+                    .expect("the operating system refused to spawn a thread")
+            }
+
+            fn join<T: Send + 'static>(handle: Self::RawJoinHandle<T>) -> T {
+                handle
+                    .join()
+                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+            }
+
+            fn yield_now() {
+                std::thread::yield_now()
+            }
+
+            fn arbitrary(n: usize) -> usize {
+                random_below(n)
+            }
+        }
+    };
+}
+
+thread_backend!(
+    /// Real OS threads with std's `Mutex`, and a condition variable that spins before it sleeps.
+    Std, "std", std::sync::Mutex<T>
+);
+thread_backend!(
+    /// Real OS threads with parking_lot's `Mutex`: the same channel code, a lock that lets the
+    /// thread that just released it take it again (eventual fairness) instead of handing it
+    /// over; see docs/benchmarks.md for what it is worth.
+    ParkingLot, "parking_lot", parking_lot::Mutex<T>
+);

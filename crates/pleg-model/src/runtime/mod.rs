@@ -1,8 +1,10 @@
 //! The one place that names std, loom, shuttle and parking_lot primitives.
 //!
 //! The channel and the kubelet components are written once against [`Runtime`] and run
-//! unchanged on real threads ([`Std`], or [`ParkingLot`] for its faster lock), inside
-//! `loom::model` ([`Loom`]) and inside shuttle's checkers ([`Shuttle`]). The runtime is a *type parameter*, not a `cfg(loom)` switch or a
+//! unchanged on real threads ([`Std`], or [`ParkingLot`] for its lock), inside
+//! `loom::model` ([`Loom`]) and inside shuttle's checkers ([`Shuttle`]). On real threads a
+//! condition variable spins briefly before it sleeps ([`SpinCondvar`]): that speed lives in
+//! the real-thread backends, where loom and shuttle never see it. The runtime is a *type parameter*, not a `cfg(loom)` switch or a
 //! Cargo feature: one `cargo test` binary holds all three backends, no dependency is rebuilt
 //! with `--cfg loom`, and features cannot unify across the workspace behind anyone's back.
 //!
@@ -11,8 +13,10 @@
 //! a failed check; there is nothing left to recover).
 
 mod backends;
+mod spin;
 
-pub use backends::{Loom, ParkingLot, Shuttle, Std};
+pub use backends::{Loom, ParkingLot, Shuttle, Std, ThreadGuard, ThreadLock};
+pub use spin::SpinCondvar;
 
 use std::ops::{Deref, DerefMut};
 
