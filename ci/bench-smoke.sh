@@ -1,9 +1,23 @@
 #!/usr/bin/env bash
-# Builds every criterion bench and runs each benchmark once in criterion's --test mode, so the
-# benches never rot. Nothing is timed here: figures come from `cargo bench` (docs/benchmarks.md).
-# Cost: ~1 min on 2 cores.
+# Builds every criterion bench and runs each benchmark once in criterion's --test mode, and
+# compiles and runs once the Go benches, so neither rots. Nothing is timed here: figures come
+# from ci/bench-compare.sh (docs/benchmarks.md). Cost: ~2 min on 2 cores.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 echo "== cargo bench -p pleg-benches -- --test"
 cargo bench -p pleg-benches -- --test
+
+# Go's side of the comparison (ci/bench-compare.sh): compiled, and every benchmark run once.
+if ! command -v go >/dev/null 2>&1; then
+    echo "== installing Debian's golang-go"
+    if command -v apt-get >/dev/null 2>&1; then
+        apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq golang-go >/dev/null
+    fi
+fi
+if ! command -v go >/dev/null 2>&1; then
+    echo "ci/bench-smoke.sh: Go is not installed and could not be installed" >&2
+    exit 1
+fi
+echo "== go vet && go test -bench . -benchtime 1x (benches/go)"
+(cd benches/go && go vet ./... && go test -run '^$' -bench . -benchtime 1x ./... >/dev/null)

@@ -4,7 +4,8 @@
 //! policy: throughput counts attempted sends; drops are the price).
 //!
 //! Threads are spawned outside the timed region (`iter_custom`): the clock starts when the
-//! consumer is ready and stops when it has drained the closed channel.
+//! consumer is ready and stops when it has drained the closed channel. `channel/mpsc/…` adds
+//! a second producer (generic and Evented PLEG share kubelet's one channel).
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
 use pleg_model::channel::Channel;
@@ -161,11 +162,74 @@ fn bench_impl<C: Spsc>(c: &mut Criterion) {
     }
 }
 
+/// Two producers, one consumer: generic and Evented PLEG share kubelet's one channel. Each
+/// producer sends half the messages with a blocking send; the clock stops when the consumer has
+/// drained the closed channel.
+fn two_producers<C: Spsc>(capacity: usize, messages: u64) -> Duration
+where
+    C::Tx: Clone,
+{
+    let (tx, rx) = C::pair(capacity);
+    let start = Arc::new(Barrier::new(3));
+    let producers: Vec<_> = (0..2)
+        .map(|_| {
+            let (tx, start) = (tx.clone(), Arc::clone(&start));
+            thread::spawn(move || {
+                start.wait();
+                for v in 0..messages / 2 {
+                    C::send(&tx, v);
+                }
+            })
+        })
+        .collect();
+    let consumer = thread::spawn(move || {
+        let mut sum = 0u64;
+        while let Some(v) = C::recv(&rx) {
+            sum = sum.wrapping_add(v);
+        }
+        black_box(sum)
+    });
+    start.wait();
+    let began = Instant::now();
+    for p in producers {
+        p.join().expect("producer");
+    }
+    C::close(tx);
+    consumer.join().expect("consumer");
+    began.elapsed()
+}
+
+fn bench_two_producers<C: Spsc>(c: &mut Criterion)
+where
+    C::Tx: Clone,
+{
+    let mut group = c.benchmark_group("channel/mpsc/two-producers");
+    group.throughput(Throughput::Elements(MESSAGES));
+    for capacity in CAPACITIES {
+        group.bench_with_input(
+            BenchmarkId::new(C::name(), capacity),
+            &capacity,
+            |b, &capacity| {
+                b.iter_custom(|iters| {
+                    (0..iters)
+                        .map(|_| two_producers::<C>(capacity, MESSAGES))
+                        .sum()
+                })
+            },
+        );
+    }
+    group.finish();
+}
+
 fn channels(c: &mut Criterion) {
     bench_impl::<Pleg<Std>>(c);
     bench_impl::<Pleg<ParkingLot>>(c);
     bench_impl::<StdSync>(c);
     bench_impl::<Crossbeam>(c);
+    bench_two_producers::<Pleg<Std>>(c);
+    bench_two_producers::<Pleg<ParkingLot>>(c);
+    bench_two_producers::<StdSync>(c);
+    bench_two_producers::<Crossbeam>(c);
     // What the drop policy throws away, once per capacity (not timed).
     for capacity in CAPACITIES {
         let (_, dropped) = transfer::<Pleg<Std>>(capacity, MESSAGES, Mode::TrySendDrop);

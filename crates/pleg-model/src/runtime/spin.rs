@@ -23,10 +23,12 @@ use std::sync::{Condvar, Mutex};
 
 /// How many times a waiter checks for a notify, pausing the core briefly between checks,
 /// before it yields its time slice.
-const SPINS: u32 = 128;
+const SPINS: u32 = 16;
 /// How many times it then yields before it sleeps: a partner on a busy machine gets a chance to
 /// run on this core.
-const YIELDS: u32 = 16;
+const YIELDS: u32 = 256;
+/// The longest a notified waiter lingers while notifies keep coming, in pauses.
+const LINGER: u32 = 64;
 
 /// A condition variable that spins, then sleeps.
 #[derive(Debug, Default)]
@@ -64,6 +66,7 @@ impl SpinCondvar {
     fn spin(&self, seen: u32) -> bool {
         for round in 0..SPINS + YIELDS {
             if self.sequence.load(Ordering::Acquire) != seen {
+                self.linger(seen);
                 return true;
             }
             if round < SPINS {
@@ -73,6 +76,26 @@ impl SpinCondvar {
             }
         }
         false
+    }
+
+    /// Notified: while the partner keeps notifying (a producer streaming into a roomy channel)
+    /// wait a little longer, so that it fills several slots before this side takes the lock —
+    /// batching the wake-ups. A partner that notified once (a one-slot hand-off) is not kept
+    /// waiting: the number holds still, and the waiter goes at once.
+    fn linger(&self, mut last: u32) {
+        let mut still = 0;
+        for _ in 0..LINGER {
+            std::hint::spin_loop();
+            let now = self.sequence.load(Ordering::Acquire);
+            if now == last {
+                still += 1;
+                if still == 2 {
+                    return;
+                }
+            } else {
+                (last, still) = (now, 0);
+            }
+        }
     }
 
     pub fn notify_one(&self) {

@@ -1,0 +1,3 @@
+module pleg-spec/benches/go
+
+go 1.19
