@@ -110,11 +110,11 @@ def report(rust, golang, machine, rustc, goversion, commit):
 
 def plot(rust, golang, path):
     """Throughput against capacity, one line per implementation: blocking send and select/default."""
-    width, height, left, top, panel_w, panel_h, gap = 980, 420, 70, 50, 380, 300, 110
+    width, height, left, top, panel_w, panel_h, gap = 980, 460, 70, 50, 380, 320, 110
     all_rates = [rate(rust, golang, w, i, c) for w in ("send", "try_send-drop") for i in ALL for c in CAPACITIES]
     top_rate = max(r for r in all_rates if r) / 1e6
     y_max = 10 ** math.ceil(math.log10(top_rate))
-    y_min = y_max / 10 ** 4
+    y_min = y_max / 10 ** 5
     def y(r):
         v = min(max(r / 1e6, y_min), y_max)
         return top + panel_h * (1 - (math.log10(v) - math.log10(y_min)) / (math.log10(y_max) - math.log10(y_min)))
@@ -144,7 +144,7 @@ def plot(rust, golang, path):
                 for px, py in points:
                     svg.append(f'<circle cx="{px:.1f}" cy="{py:.1f}" r="3.5" fill="{COLOURS[impl]}"/>')
     for n, impl in enumerate(ALL):
-        lx, ly = left + n * 180, height - 22
+        lx, ly = left + n * 180, height - 12
         svg.append(f'<line x1="{lx}" y1="{ly - 4}" x2="{lx + 26}" y2="{ly - 4}" stroke="{COLOURS[impl]}" stroke-width="3"/>')
         svg.append(f'<text x="{lx + 32}" y="{ly}">{impl}</text>')
     svg.append("</svg>")

@@ -666,3 +666,39 @@ fn play_serve_serves_the_page_it_wrote() {
     assert_eq!(served, std::fs::read_to_string(&file).unwrap());
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+/// Every `cargo run --release -- …` command the README and the docs print is one the CLI
+/// accepts: each is parsed (with `--help` appended, so nothing long runs), and must not be
+/// refused.
+#[test]
+fn every_command_in_the_docs_is_accepted() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let mut files = vec![root.join("README.md")];
+    for entry in std::fs::read_dir(root.join("docs")).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_some_and(|e| e == "md") {
+            files.push(path);
+        }
+    }
+    let mut commands = 0;
+    for file in files {
+        let text = std::fs::read_to_string(&file).unwrap().replace("\\\n", " ");
+        for (at, _) in text.match_indices("cargo run --release -- ") {
+            let rest = &text[at + "cargo run --release -- ".len()..];
+            let end = rest.find(['\n', '`', '#']).unwrap_or(rest.len());
+            let mut args: Vec<&str> = rest[..end].split_whitespace().collect();
+            args.push("--help");
+            let out = pleg_spec(&args);
+            assert_eq!(
+                out.status.code(),
+                Some(0),
+                "{}: `{}` is refused: {}",
+                file.display(),
+                &rest[..end],
+                String::from_utf8_lossy(&out.stderr)
+            );
+            commands += 1;
+        }
+    }
+    assert!(commands >= 20, "found only {commands} commands");
+}
