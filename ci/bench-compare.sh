@@ -10,16 +10,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-if ! command -v go >/dev/null 2>&1; then
-    echo "== installing Debian's golang-go"
-    if command -v apt-get >/dev/null 2>&1; then
-        apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq golang-go >/dev/null
-    fi
-fi
-if ! command -v go >/dev/null 2>&1; then
-    echo "ci/bench-compare.sh: Go is not installed and could not be installed: no comparison" >&2
-    exit 1
-fi
+source ci/go.sh
 
 mkdir -p target
 echo "== Rust: cargo bench (channel, handoff, relist)" >&2

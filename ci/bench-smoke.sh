@@ -9,15 +9,6 @@ echo "== cargo bench -p pleg-benches -- --test"
 cargo bench -p pleg-benches -- --test
 
 # Go's side of the comparison (ci/bench-compare.sh): compiled, and every benchmark run once.
-if ! command -v go >/dev/null 2>&1; then
-    echo "== installing Debian's golang-go"
-    if command -v apt-get >/dev/null 2>&1; then
-        apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq golang-go >/dev/null
-    fi
-fi
-if ! command -v go >/dev/null 2>&1; then
-    echo "ci/bench-smoke.sh: Go is not installed and could not be installed" >&2
-    exit 1
-fi
+source ci/go.sh
 echo "== go vet && go test -bench . -benchtime 1x (benches/go)"
 (cd benches/go && go vet ./... && go test -run '^$' -bench . -benchtime 1x ./... >/dev/null)

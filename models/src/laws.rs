@@ -131,8 +131,8 @@ pub fn expected(scenario: &Scenario) -> Option<VerdictKind> {
     })
 }
 
-/// A grid of scenarios to confirm the laws on: every combination of these values, for every
-/// design, with and without the resync, under both gates.
+/// A grid of scenarios: every combination of these values, for every design, with and without
+/// the resync, under Go's map order. The laws are confirmed on one; the tests search others.
 #[derive(Debug, Clone)]
 pub struct Grid {
     pub capacities: Vec<usize>,
@@ -141,6 +141,7 @@ pub struct Grid {
     /// `None`: every relist changes every pod.
     pub changes: Vec<Option<u32>>,
     pub thresholds: Vec<u32>,
+    pub gates: Vec<Gate>,
 }
 
 impl Default for Grid {
@@ -154,6 +155,7 @@ impl Default for Grid {
             relists: (1..=4).collect(),
             changes: vec![None, Some(1), Some(2)],
             thresholds: vec![0, 2],
+            gates: <Gate as pleg_model::Named>::ALL.to_vec(),
         }
     }
 }
@@ -168,7 +170,7 @@ impl Grid {
                     for &relists in &self.relists {
                         for &changes in &self.changes {
                             for resync in [false, true] {
-                                for &gate in <Gate as pleg_model::Named>::ALL {
+                                for &gate in &self.gates {
                                     for &threshold in &self.thresholds {
                                         out.push(Scenario {
                                             design,

@@ -10,7 +10,7 @@
 mod common;
 
 use common::*;
-use pleg_model::{Design, Gate, MapOrder, Named, Scenario};
+use pleg_model::{Design, Gate, MapOrder, Scenario};
 use pleg_models::explicit::reachable;
 use pleg_models::suite::Claim;
 use pleg_models::{check, CheckError, Checker, Report, Schedule, Verdict, VerdictKind};
@@ -26,35 +26,15 @@ fn unreduced(scenario: &Scenario) -> Report {
 
 /// Every cell of the small grid, for `thresholds` and `gates`.
 fn grid(thresholds: &[u32], gates: &[Gate]) -> Vec<Scenario> {
-    let mut cells = Vec::new();
-    for &design in Design::ALL {
-        for capacity in 1..=3 {
-            for pods in 1..=3 {
-                for relists in 1..=3 {
-                    for changes in [None, Some(1), Some(2)] {
-                        for resync in [false, true] {
-                            for &gate in gates {
-                                for &threshold in thresholds {
-                                    cells.push(Scenario {
-                                        design,
-                                        capacity,
-                                        events_per_relist: pods,
-                                        relists,
-                                        changes,
-                                        threshold,
-                                        resync,
-                                        gate,
-                                        map_order: MapOrder::Go,
-                                    });
-                                }
-                            }
-                        }
-                    }
-                }
-            }
-        }
+    pleg_models::laws::Grid {
+        capacities: vec![1, 2, 3],
+        pods: vec![1, 2, 3],
+        relists: vec![1, 2, 3],
+        changes: vec![None, Some(1), Some(2)],
+        thresholds: thresholds.to_vec(),
+        gates: gates.to_vec(),
     }
-    cells
+    .scenarios()
 }
 
 /// Whether a checker's verdict agrees with the failures the exhaustive search reaches.
@@ -218,13 +198,7 @@ fn every_reduced_counterexample_replays_on_the_unreduced_model() {
 /// an update only if relist 2 visits the pods in another order than relist 1.
 #[test]
 fn a_fixed_pod_order_hides_a_lost_update_that_go_map_order_reaches() {
-    let twice = Scenario {
-        capacity: 2,
-        events_per_relist: 2,
-        relists: 2,
-        resync: false,
-        ..Scenario::smallest(Design::DropWhenFull)
-    };
+    let twice = Scenario::reordered(Design::DropWhenFull);
     assert_lost_update(&explicit(&twice));
     let fixed = Scenario {
         map_order: MapOrder::Fixed,

@@ -64,13 +64,7 @@ fn shuttle_fix_harness_reports_the_stall_when_given_the_blocking_design() {
 /// the pods in different orders — which random scheduling finds, and a fixed order cannot.
 #[test]
 fn shuttle_explores_go_map_order() {
-    let twice = Scenario {
-        capacity: 2,
-        events_per_relist: 2,
-        relists: 2,
-        resync: false,
-        ..Scenario::smallest(Design::DropWhenFull)
-    };
+    let twice = Scenario::reordered(Design::DropWhenFull);
     assert_lost_update(&shuttle_random(&twice, 2_000));
     let fixed = Scenario {
         map_order: MapOrder::Fixed,

@@ -178,6 +178,18 @@ impl Scenario {
         }
     }
 
+    /// The smallest scenario in which the fix loses an update only if two relists visit the
+    /// pods in different orders (Go's map order): two pods changing twice, room for two, no
+    /// resync.
+    pub fn reordered(design: Design) -> Self {
+        Scenario {
+            capacity: 2,
+            relists: 2,
+            resync: false,
+            ..Scenario::smallest(design)
+        }
+    }
+
     /// Where the design-space table explores: capacity 1, three pods that each change once,
     /// two relists, threshold 0 — with or without the periodic resync.
     pub fn table(design: Design, resync: bool) -> Self {

@@ -431,6 +431,7 @@ fn run_laws(args: &LawsArgs) -> Result<ExitCode, String> {
         relists: args.relists.clone(),
         changes: args.changes.clone(),
         thresholds: args.thresholds.clone(),
+        ..pleg_models::laws::Grid::default()
     };
     let cells = grid.scenarios().len();
     let confirmation = {
