@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The progress display: shown when stderr is a terminal and a check runs longer than a second,
 # absent when stderr is piped. A pseudo-terminal comes from script(1) (util-linux); without it
-# this check fails loudly rather than passing. Cost: two loom runs of about 4 s each.
+# this check fails loudly rather than passing. Cost: two loom runs and an explicit search at
+# kubelet's size, a few seconds each.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -18,6 +19,14 @@ echo "== progress on a terminal"
 on_tty=$(script -qec "$bin $long >/dev/null" /dev/null)
 if ! grep -q "ungated-drain under loom: [0-9]* explored" <<<"$on_tty"; then
     echo "ci/progress-check.sh: no progress line on a terminal; got: $on_tty" >&2
+    exit 1
+fi
+
+echo "== progress of a long explicit search on a terminal"
+explicit="check --design drop-when-full --checker explicit --capacity 1000 --events 1001 --relists 1"
+on_tty=$(script -qec "$bin $explicit >/dev/null" /dev/null)
+if ! grep -q "drop-when-full under explicit: [0-9]* explored" <<<"$on_tty"; then
+    echo "ci/progress-check.sh: no progress line for the explicit checker; got: $on_tty" >&2
     exit 1
 fi
 
