@@ -237,13 +237,19 @@ fn explicit_holds_is_guarded_and_non_vacuous() {
 fn absurd_sizes_are_refused_before_any_search() {
     let absurd = Scenario {
         capacity: 1_000_000_000,
-        events_per_relist: 40_000_000,
-        relists: 3,
+        events_per_relist: 60_000,
+        relists: 100,
         ..Scenario::smallest(Design::DropWhenFull)
     };
     let err = check(&absurd, &Checker::Explicit { reduced: true }).unwrap_err();
     assert!(matches!(err, CheckError::TooLarge(_)), "{err:?}");
     assert!(err.to_string().contains("states"), "{err}");
+    let named = Scenario {
+        events_per_relist: 70_000,
+        ..Scenario::smallest(Design::Blocking)
+    };
+    let err = check(&named, &Checker::Explicit { reduced: true }).unwrap_err();
+    assert!(err.to_string().contains("at most 65535 pods"), "{err}");
     let too_many_pods = Scenario {
         events_per_relist: 11,
         ..Scenario::smallest(Design::Blocking)

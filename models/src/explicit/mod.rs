@@ -99,6 +99,13 @@ pub(crate) fn refuse(scenario: &Scenario, reduced: bool) -> Result<(), CheckErro
     if s.changes() > 255 {
         return too_large("the explicit checker tracks at most 255 changes per pod".into());
     }
+    if s.pods() > u32::from(u16::MAX) {
+        return too_large(format!(
+            "the explicit checker names at most {} pods (its stories name every pod); asked: {}",
+            u16::MAX,
+            s.pods()
+        ));
+    }
     if !reduced {
         let (p, c) = (s.pods(), s.channel_capacity());
         if p > 10 || c > 16 || s.relists > 6 || s.threshold > 8 {
@@ -126,7 +133,7 @@ pub(crate) fn refuse(scenario: &Scenario, reduced: bool) -> Result<(), CheckErro
     let layers = f64::from(visiting.max(1)) * (f64::from(s.pods()) + 1.0) + 2.0;
     let channel = (s.channel_capacity() as f64).min(s.total_events() as f64) + 1.0;
     let estimate = layers * channel * 6.0;
-    if estimate > MAX_ESTIMATED_STATES || s.relists > 100_000 || s.pods() > 50_000_000 {
+    if estimate > MAX_ESTIMATED_STATES || s.relists > 100_000 {
         return too_large(format!(
             "the explicit search would visit about {estimate:.1e} states (its limit is \
              {MAX_ESTIMATED_STATES:.0e}): ask for fewer pods, relists or a smaller capacity"
