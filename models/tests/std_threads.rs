@@ -8,7 +8,7 @@
 //! asserts on timing: the limit is a watchdog, minutes above what a run takes.
 
 use pleg_model::runtime::{ParkingLot, Runtime, Std};
-use pleg_model::{run, Design, Recorder, Scenario};
+use pleg_model::{run, run_in_order, Action, Design, MapOrder, Orders, Recorder, Scenario};
 use std::sync::mpsc;
 use std::sync::Arc;
 use std::time::Duration;
@@ -146,4 +146,34 @@ fn many_producers_and_consumers_hand_over_every_value_on_threads() {
 #[test]
 fn many_producers_and_consumers_hand_over_every_value_on_parking_lot_threads() {
     many_hand_over_every_value::<ParkingLot>();
+}
+
+/// Given map orders are followed relist by relist — the first relist in the first order, the
+/// second in the second: loom's driver enumerates the orders through them, so a shifted or
+/// ignored order would silently shrink what loom explores.
+#[test]
+fn given_map_orders_are_visited_relist_by_relist() {
+    let visited = within(WATCHDOG, "given map orders on real threads", || {
+        let scenario = Scenario {
+            capacity: 10,
+            events_per_relist: 3,
+            relists: 2,
+            map_order: MapOrder::Go,
+            ..Scenario::smallest(Design::DropWhenFull)
+        };
+        let recorder = Arc::new(Recorder::new());
+        // Ranks by pod: relist 1 visits pods 1, 2, 0; relist 2 visits 2, 0, 1.
+        let orders = Orders::Given(vec![vec![2, 0, 1], vec![1, 2, 0]]);
+        run_in_order::<Std>(&scenario, &recorder, orders);
+        recorder
+            .last_execution()
+            .steps
+            .iter()
+            .filter_map(|step| match step.action {
+                Action::Sent { event, .. } => Some((event.relist, event.pod)),
+                _ => None,
+            })
+            .collect::<Vec<_>>()
+    });
+    assert_eq!(visited, [(1, 1), (1, 2), (1, 0), (2, 2), (2, 0), (2, 1)]);
 }

@@ -276,6 +276,18 @@ mod tests {
         );
     }
 
+    /// Debug names the backend and the capacity (what a reader needs to tell channels apart)
+    /// and not the buffer, which may be a thousand events long.
+    #[test]
+    fn debug_shows_the_backend_and_the_capacity() {
+        let ch = StdChannel::new(3).unwrap();
+        ch.send(7).unwrap();
+        assert_eq!(
+            format!("{ch:?}"),
+            format!("Channel {{ runtime: {:?}, capacity: 3, .. }}", Std::NAME)
+        );
+    }
+
     #[test]
     fn try_send_refuses_when_full_and_hands_the_value_back() {
         let ch = StdChannel::new(1).unwrap();

@@ -10,7 +10,7 @@
 
 use clap::builder::{PossibleValue, TypedValueParser};
 use clap::error::ErrorKind;
-use pleg_model::{Design, Gate, MapOrder, Named, Scenario};
+use pleg_model::{Design, Gate, MapOrder, Named, Scenario, ScenarioError};
 use std::ffi::OsStr;
 use std::marker::PhantomData;
 
@@ -57,7 +57,7 @@ pub struct ScenarioArgs {
     #[arg(long, visible_alias = "pods", default_value_t = 2)]
     pub events: u32,
     /// Number of relists.
-    #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..))]
+    #[arg(long, default_value_t = 1, value_parser = parse_relists)]
     pub relists: u32,
     /// State changes per pod (once per relist for the first N relists) [default: every relist].
     #[arg(long)]
@@ -122,10 +122,21 @@ pub fn scenario_args(scenario: &Scenario) -> Vec<String> {
     args
 }
 
+/// A capacity; zero is refused with the model's own reason ([`ScenarioError::ZeroCapacity`]).
 pub fn parse_capacity(s: &str) -> Result<usize, String> {
     match s.parse::<usize>() {
-        Ok(0) => Err("capacity must be at least 1 (an unbuffered channel is not modelled)".into()),
+        Ok(0) => Err(ScenarioError::ZeroCapacity.to_string()),
         Ok(c) => Ok(c),
+        Err(e) => Err(e.to_string()),
+    }
+}
+
+/// A number of relists; zero is refused with the model's own reason
+/// ([`ScenarioError::ZeroRelists`]).
+pub fn parse_relists(s: &str) -> Result<u32, String> {
+    match s.parse::<u32>() {
+        Ok(0) => Err(ScenarioError::ZeroRelists.to_string()),
+        Ok(r) => Ok(r),
         Err(e) => Err(e.to_string()),
     }
 }

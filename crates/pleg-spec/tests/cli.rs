@@ -260,6 +260,28 @@ fn bad_input_is_one_line_and_exit_2() {
     }
 }
 
+/// A scenario the model cannot run is refused with the model's own reason.
+#[test]
+fn an_impossible_scenario_is_refused_with_its_reason() {
+    for (flag, reason) in [
+        ("--capacity", "capacity must be at least 1"),
+        ("--relists", "relists must be at least 1"),
+    ] {
+        let out = pleg_spec(&[
+            "check",
+            "--design",
+            "drop-when-full",
+            "--checker",
+            "explicit",
+            flag,
+            "0",
+        ]);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{flag} 0: {stderr}");
+        assert!(stderr.contains(reason), "{flag} 0: {stderr}");
+    }
+}
+
 #[test]
 fn bad_loom_environment_is_one_line_and_exit_2() {
     let out = Command::new(env!("CARGO_BIN_EXE_pleg-spec"))
