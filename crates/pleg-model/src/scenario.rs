@@ -245,3 +245,28 @@ impl Scenario {
         u64::from(self.events_per_relist) * u64::from(self.changes())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A scenario the model cannot run is refused with a reason a reader can act on (the CLI
+    /// prints these very words).
+    #[test]
+    fn validate_names_what_cannot_run() {
+        let fine = Scenario::smallest(Design::Blocking);
+        assert_eq!(fine.validate(), Ok(()));
+        let refused = |scenario: Scenario| scenario.validate().unwrap_err().to_string();
+        assert_eq!(
+            refused(Scenario {
+                capacity: 0,
+                ..fine
+            }),
+            "capacity must be at least 1 (an unbuffered channel is not modelled)"
+        );
+        assert_eq!(
+            refused(Scenario { relists: 0, ..fine }),
+            "relists must be at least 1"
+        );
+    }
+}
