@@ -92,3 +92,17 @@ fn recording_does_not_change_what_loom_explores() {
     assert_eq!(recorded, explored(Recorder::counting_only()));
     assert_eq!(recorded, 21643);
 }
+
+/// loom explores schedules, not data: a run that asked loom for a map order would silently
+/// fix it, so asking is refused loudly — the driver must enumerate orders itself.
+#[test]
+#[should_panic(expected = "loom explores schedules, not data")]
+fn loom_refuses_to_choose_a_map_order() {
+    let scenario = Scenario {
+        map_order: MapOrder::Go,
+        ..Scenario::smallest(Design::DropWhenFull)
+    };
+    loom::model(move || {
+        pleg_model::run_in_order::<Loom>(&scenario, &Arc::new(Recorder::new()), Orders::Runtime);
+    });
+}

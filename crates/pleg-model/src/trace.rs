@@ -315,3 +315,19 @@ impl fmt::Display for EventId {
         write!(f, "pod {}'s event of relist #{}", self.pod, self.relist)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Stories name an event by its pod and the relist that sent it.
+    #[test]
+    fn an_event_is_named_by_pod_and_relist() {
+        let event = EventId {
+            relist: 2,
+            pod: 7,
+            version: 2,
+        };
+        assert_eq!(event.to_string(), "pod 7's event of relist #2");
+    }
+}
