@@ -292,3 +292,39 @@ impl Run {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The verdict table names a checker by its kind's one name and states its bounds.
+    #[test]
+    fn a_checker_is_named_by_its_kind_and_states_its_bounds() {
+        let told = |checker: Checker| (checker.to_string(), checker.bounds());
+        let told_as = |name: &str, bounds: &str| (name.to_owned(), bounds.to_owned());
+        assert_eq!(
+            told(Checker::Loom {
+                preemption_bound: Some(2)
+            }),
+            told_as("loom", "preemptions<=2")
+        );
+        assert_eq!(
+            told(Checker::ShuttlePct {
+                iterations: 200,
+                depth: 3,
+                seed: 72482
+            }),
+            told_as("shuttle-pct", "200 it, depth 3, seed 72482")
+        );
+        assert_eq!(
+            told(Checker::Explicit { reduced: true }),
+            told_as("explicit", "exhaustive, reduced")
+        );
+        assert_eq!(
+            told(Checker::Replay {
+                schedule: Schedule::Path("s".into())
+            }),
+            told_as("replay", "1 explicit path")
+        );
+    }
+}
