@@ -204,3 +204,134 @@ fn lost_update(execution: &Execution) -> Option<LostUpdate> {
         discarded,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    //! The classifier on hand-made traces: each shape is recognised, and a trace that misses
+    //! one condition of a shape is not given that shape's name.
+
+    use super::*;
+    use pleg_model::{Change, Recorder};
+
+    /// A trace on a channel of `capacity` with relistThreshold `threshold`: relist starts at
+    /// tick 0, sends until the channel holds `len`, blocks on the next event (if `blocks`),
+    /// the clock reaches `now`, and syncLoop is turned away for `why`.
+    fn trace(
+        capacity: usize,
+        threshold: Tick,
+        len: usize,
+        blocks: bool,
+        now: Tick,
+        why: Unhealthy,
+    ) -> Execution {
+        let recorder = Recorder::new();
+        recorder.begin(capacity, threshold);
+        let relist_started = Change {
+            relist_time: Some(0),
+            ..Change::default()
+        };
+        recorder.record(
+            Actor::Relist,
+            Action::RelistStarted { relist: 1 },
+            relist_started,
+        );
+        let of = len as u32 + 1;
+        let event = |pod| EventId {
+            relist: 1,
+            pod,
+            version: 1,
+        };
+        for pod in 0..len as u32 {
+            let sent = Action::Sent {
+                event: event(pod),
+                index: pod + 1,
+                of,
+            };
+            recorder.record(Actor::Relist, sent, Change::len(pod as usize + 1));
+        }
+        if blocks {
+            let blocked = Action::BlockedInSend {
+                event: event(len as u32),
+                index: of,
+                of,
+            };
+            recorder.record(Actor::Relist, blocked, Change::default());
+        }
+        let ticked = Change {
+            now: Some(now),
+            ..Change::default()
+        };
+        recorder.record(Actor::Clock, Action::Ticked, ticked);
+        recorder.record(
+            Actor::SyncLoop,
+            Action::SkippedUnhealthy { why },
+            Change::default(),
+        );
+        recorder.last_execution()
+    }
+
+    fn deadlock(execution: &Execution) -> Verdict {
+        classify(
+            Some(&Stop::Deadlock("every thread blocked".into())),
+            execution,
+        )
+    }
+
+    #[test]
+    fn the_circular_wait_needs_a_full_channel_a_blocked_relist_and_a_stale_pleg() {
+        let stale = Unhealthy::Stale { ago: 3 };
+        let Verdict::CircularWait(cw) = deadlock(&trace(2, 2, 2, true, 3, stale)) else {
+            panic!("a full channel, a blocked relist and a stale PLEG are the circular wait");
+        };
+        assert_eq!((cw.channel_len, cw.capacity, cw.index, cw.of), (2, 2, 3, 3));
+        assert_eq!((cw.last_seen_ago, cw.threshold), (3, 2));
+        // The same stop in another shape keeps the checker's report.
+        let other = Verdict::OtherDeadlock("every thread blocked".into());
+        assert_eq!(
+            deadlock(&trace(3, 2, 2, true, 3, stale)),
+            other,
+            "room left"
+        );
+        assert_eq!(
+            deadlock(&trace(2, 2, 2, true, 2, stale)),
+            other,
+            "not stale yet"
+        );
+        assert_eq!(
+            deadlock(&trace(2, 2, 2, false, 3, stale)),
+            other,
+            "relist not blocked"
+        );
+        // With the retry gate the same trace is the livelock.
+        let livelock = classify(Some(&Stop::NoProgress), &trace(2, 2, 2, true, 3, stale));
+        assert_eq!(livelock, Verdict::Livelock(cw));
+    }
+
+    #[test]
+    fn the_gated_stall_needs_a_full_channel() {
+        let full = trace(2, 0, 2, false, 1, Unhealthy::ChannelFull);
+        let stall = GatedStall {
+            channel_len: 2,
+            capacity: 2,
+            relist_blocked: false,
+        };
+        assert_eq!(deadlock(&full), Verdict::GatedStall(stall));
+        let room = trace(3, 0, 2, false, 1, Unhealthy::ChannelFull);
+        assert_eq!(
+            deadlock(&room),
+            Verdict::OtherDeadlock("every thread blocked".into())
+        );
+    }
+
+    #[test]
+    fn a_panic_without_a_lost_update_is_a_failure_with_its_message() {
+        let execution = trace(2, 2, 2, true, 3, Unhealthy::Stale { ago: 3 });
+        let panic = Stop::Panic("assertion failed".into());
+        assert_eq!(
+            classify(Some(&panic), &execution),
+            Verdict::Failed("assertion failed".into())
+        );
+        assert_eq!(classify(None, &execution), Verdict::Holds);
+        assert_eq!(Verdict::Holds.to_string(), "holds");
+    }
+}

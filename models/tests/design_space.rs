@@ -182,6 +182,17 @@ fn a_vacuous_holds_is_refuted() {
     );
 }
 
+/// Witnesses are asked of a "holds" only: a counterexample is its own witness. The deadlock
+/// loom finds in its first execution never drained mid-relist, and is still confirmed.
+#[test]
+fn a_failure_needs_no_witnesses() {
+    let report = loom(&Scenario::smallest(Design::Blocking));
+    assert_eq!(report.explored, 1);
+    assert!(report.vacuity().is_some(), "{:?}", report.witnesses);
+    let claim = Claim::by_law(report.scenario, report.checker.clone());
+    assert_eq!(claim.judge(&report), Ok(()));
+}
+
 /// The gate as kubelet writes it — check, back off, retry — under shuttle with a step bound:
 /// the blocking design exhausts the bound with syncLoop busy and nothing consumed (a
 /// livelock), the fix finishes. This validates the wait-based gate the loom checks use.

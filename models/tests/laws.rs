@@ -23,6 +23,7 @@ fn every_law_holds_on_every_cell_of_the_grid() {
         (8064, 8064)
     );
     for tally in &confirmation.tallies {
+        assert_eq!(tally.agree, tally.cells, "{}", tally.name);
         for b in &tally.boundaries {
             assert_eq!(b.found, b.predicted, "{}: {b:?}", tally.name);
         }
@@ -35,6 +36,17 @@ fn every_law_holds_on_every_cell_of_the_grid() {
         (336, 28)
     );
     assert!(confirmation.all_confirmed());
+    // The same summary says "no" when one cell disagrees or one threshold changes a verdict.
+    let mut one_disagreement = confirmation.clone();
+    one_disagreement.disagreements.push(laws::Disagreement {
+        scenario: Scenario::smallest(Design::Blocking),
+        expected: VerdictKind::Deadlock,
+        reached: vec![],
+    });
+    assert!(!one_disagreement.all_confirmed());
+    let mut threshold_matters = confirmation;
+    threshold_matters.threshold_agree -= 1;
+    assert!(!threshold_matters.all_confirmed());
 }
 
 /// The harness can refute a law: the lost-update law, applied where it does not speak (a
@@ -121,6 +133,19 @@ fn the_lost_update_bound_is_the_measured_boundary() {
         0,
         "a single pod is never lost"
     );
+    assert_eq!(
+        laws::lost_update_bound(3, 0),
+        0,
+        "pods that never change are never lost"
+    );
+    let unchanging = Scenario {
+        events_per_relist: 4,
+        relists: 2,
+        changes: Some(0),
+        resync: false,
+        ..Scenario::smallest(Design::DropWhenFull)
+    };
+    assert!(reachable(&unchanging, true).unwrap().is_empty());
     for (pods, changes) in [(3, 3), (2, 5), (3, 4)] {
         let bound = laws::lost_update_bound(u64::from(pods) - 1, changes) as usize;
         for (capacity, lost) in [(bound, true), (bound + 1, false)] {
