@@ -330,4 +330,62 @@ mod tests {
         };
         assert_eq!(event.to_string(), "pod 7's event of relist #2");
     }
+
+    const EVENT: EventId = EventId {
+        relist: 1,
+        pod: 0,
+        version: 1,
+    };
+
+    fn sent(index: u32, of: u32) -> Action {
+        Action::Sent {
+            event: EVENT,
+            index,
+            of,
+        }
+    }
+
+    /// The witness that syncLoop drained mid-relist counts a receive only while a relist is
+    /// still handing over its batch: after its last event, a receive is an ordinary one.
+    #[test]
+    fn a_relist_ends_at_its_last_event() {
+        let recorder = Recorder::new();
+        let received = Action::Received { event: EVENT };
+        for (of, mid) in [(1, 0), (2, 1)] {
+            recorder.begin(3, 0);
+            recorder.record(
+                Actor::Relist,
+                Action::RelistStarted { relist: 1 },
+                Change::default(),
+            );
+            recorder.record(Actor::Relist, sent(1, of), Change::len(1));
+            recorder.record(Actor::SyncLoop, received, Change::len(0));
+            assert_eq!(recorder.witnesses().drained_mid_relist, mid, "{of} events");
+        }
+    }
+
+    /// A counting recorder counts executions and records no step and no witness (it shows that
+    /// recording changes nothing loom explores); a progress counter sees every execution.
+    #[test]
+    fn a_recorder_counts_what_it_is_asked_to() {
+        let counting = Recorder::counting_only();
+        counting.begin(1, 0);
+        counting.record(Actor::Relist, sent(1, 1), Change::len(1));
+        assert_eq!(counting.executions(), 1);
+        assert!(counting.last_execution().steps.is_empty());
+        assert_eq!(counting.witnesses(), Witnesses::default());
+
+        let progress = Arc::new(AtomicU64::new(0));
+        let recorder = Recorder::with_progress(Some(Arc::clone(&progress)));
+        recorder.begin(1, 0);
+        recorder.begin(1, 0);
+        assert_eq!(progress.load(Ordering::Relaxed), 2);
+    }
+
+    /// A single step is told against the channel and threshold it happened with.
+    #[test]
+    fn an_empty_execution_keeps_its_context() {
+        let e = Execution::empty(3, 2);
+        assert_eq!((e.capacity, e.threshold, e.steps.len()), (3, 2, 0));
+    }
 }
