@@ -307,6 +307,27 @@ mod tests {
         assert_eq!(livelock, Verdict::Livelock(cw));
     }
 
+    /// Staleness is measured from when the frozen relist started, not from tick 0.
+    #[test]
+    fn staleness_counts_from_the_relist_start() {
+        let started_at = |relist_time| {
+            let mut execution = trace(2, 1, 2, true, 3, Unhealthy::Stale { ago: 2 });
+            for step in &mut execution.steps {
+                step.relist_time = Some(relist_time);
+            }
+            execution
+        };
+        let Verdict::CircularWait(cw) = deadlock(&started_at(1)) else {
+            panic!("started 2 ticks ago, threshold 1: stale");
+        };
+        assert_eq!((cw.last_seen_ago, cw.threshold), (2, 1));
+        assert_eq!(
+            deadlock(&started_at(2)),
+            Verdict::OtherDeadlock("every thread blocked".into()),
+            "started 1 tick ago, threshold 1: not stale"
+        );
+    }
+
     #[test]
     fn the_gated_stall_needs_a_full_channel() {
         let full = trace(2, 0, 2, false, 1, Unhealthy::ChannelFull);

@@ -35,6 +35,11 @@ fn every_law_holds_on_every_cell_of_the_grid() {
         ),
         (336, 28)
     );
+    // The smallest cell a fixed order hides is the suite's `reordered` scenario.
+    assert_eq!(
+        confirmation.fixed_order_hides.first(),
+        Some(&Scenario::reordered(Design::DropWhenFull))
+    );
     assert!(confirmation.all_confirmed());
     // The same summary says "no" when one cell disagrees or one threshold changes a verdict.
     let mut one_disagreement = confirmation.clone();

@@ -22,7 +22,7 @@ fn the_default_suite_covers_the_design_space() {
         .collect();
     assert_eq!(checkers, expected);
     assert!(all(&|s| s.capacity == 1000 && s.events_per_relist == 1001));
-    assert!(all(&|s| s.threshold > 0));
+    assert!(all(&|s| s.threshold > 0 && s.resync) && all(&|s| s.threshold > 0 && !s.resync));
     assert!(all(&|s| s.gate == Gate::Retry));
     assert!(all(&|s| !s.resync) && all(&|s| s.resync));
     let verdicts: BTreeSet<_> = claims.iter().map(|c| c.expect).collect();
