@@ -111,6 +111,15 @@ impl Spsc for Crossbeam {
     }
 }
 
+/// The consumer: receives until the channel is closed and drained.
+fn drain<C: Spsc>(rx: &C::Rx) -> u64 {
+    let mut sum = 0u64;
+    while let Some(v) = C::recv(rx) {
+        sum = sum.wrapping_add(v);
+    }
+    black_box(sum)
+}
+
 /// Sends `messages` values and waits for the consumer to drain them; returns the elapsed time
 /// and how many were dropped.
 fn transfer<C: Spsc>(capacity: usize, messages: u64, mode: Mode) -> (Duration, u64) {
@@ -120,11 +129,7 @@ fn transfer<C: Spsc>(capacity: usize, messages: u64, mode: Mode) -> (Duration, u
         let ready = Arc::clone(&ready);
         thread::spawn(move || {
             ready.wait();
-            let mut sum = 0u64;
-            while let Some(v) = C::recv(&rx) {
-                sum = sum.wrapping_add(v);
-            }
-            black_box(sum)
+            drain::<C>(&rx)
         })
     };
     ready.wait();
@@ -182,13 +187,7 @@ where
             })
         })
         .collect();
-    let consumer = thread::spawn(move || {
-        let mut sum = 0u64;
-        while let Some(v) = C::recv(&rx) {
-            sum = sum.wrapping_add(v);
-        }
-        black_box(sum)
-    });
+    let consumer = thread::spawn(move || drain::<C>(&rx));
     start.wait();
     let began = Instant::now();
     for p in producers {

@@ -165,15 +165,7 @@ fn given_map_orders_are_visited_relist_by_relist() {
         // Ranks by pod: relist 1 visits pods 1, 2, 0; relist 2 visits 2, 0, 1.
         let orders = Orders::Given(vec![vec![2, 0, 1], vec![1, 2, 0]]);
         run_in_order::<Std>(&scenario, &recorder, orders);
-        recorder
-            .last_execution()
-            .steps
-            .iter()
-            .filter_map(|step| match step.action {
-                Action::Sent { event, .. } => Some((event.relist, event.pod)),
-                _ => None,
-            })
-            .collect::<Vec<_>>()
+        sent_events(&recorder)
     });
     assert_eq!(visited, [(1, 1), (1, 2), (1, 0), (2, 2), (2, 0), (2, 1)]);
 }
@@ -194,21 +186,26 @@ fn real_threads_visit_the_pods_in_every_order() {
         let mut seen = std::collections::BTreeSet::new();
         for _ in 0..200 {
             run::<Std>(&scenario, &recorder);
-            seen.insert(sent_pods(&recorder));
+            seen.insert(
+                sent_events(&recorder)
+                    .into_iter()
+                    .map(|(_, pod)| pod)
+                    .collect::<Vec<_>>(),
+            );
         }
         seen
     });
     assert_eq!(orders.len(), 6, "{orders:?}");
 }
 
-/// The pods relist sent events for, in the order it sent them, in the last run.
-fn sent_pods(recorder: &Recorder) -> Vec<u32> {
+/// The events relist sent in the last run, as (relist, pod), in the order it sent them.
+fn sent_events(recorder: &Recorder) -> Vec<(u32, u32)> {
     recorder
         .last_execution()
         .steps
         .iter()
         .filter_map(|step| match step.action {
-            Action::Sent { event, .. } => Some(event.pod),
+            Action::Sent { event, .. } => Some((event.relist, event.pod)),
             _ => None,
         })
         .collect()

@@ -31,3 +31,15 @@ pub fn check(design: &str, checker: &str, rest: &[&str]) -> Output {
     args.extend_from_slice(rest);
     pleg_spec(&args)
 }
+
+/// A refusal as users must get it: exit 2, one line on stderr naming the program, no panic,
+/// nothing on stdout. Returns the line; `what` names the case in a failure.
+pub fn refused(out: &Output, what: &str) -> String {
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+    assert_eq!(out.status.code(), Some(2), "{what}: {stderr}");
+    assert_eq!(stderr.lines().count(), 1, "{what}: {stderr}");
+    assert!(stderr.starts_with("pleg-spec: "), "{what}: {stderr}");
+    assert!(!stderr.contains("panicked"), "{what}: {stderr}");
+    assert!(out.stdout.is_empty(), "{what}: stdout not empty");
+    stderr
+}
