@@ -29,6 +29,11 @@ pub struct Graph {
 impl Graph {
     /// Explores `scenario` (unreduced) completely; `Err` if it has more than `limit` states.
     pub fn explore(scenario: &Scenario, limit: usize) -> Result<Self, CheckError> {
+        if let Some(limits) = super::beyond_unreduced_limits(scenario) {
+            return Err(CheckError::TooLarge(format!(
+                "a play page embeds every state of its scenario, for small ones only ({limits})"
+            )));
+        }
         super::refuse(scenario, false)?;
         let model = Pods::new(scenario);
         let mut states: IndexSet<pods::State, FxBuildHasher> = IndexSet::default();

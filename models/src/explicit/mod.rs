@@ -92,6 +92,18 @@ const MAX_LAYER: usize = 20_000_000;
 /// The most states the reduced search is asked to visit, by the estimate in [`refuse`].
 const MAX_ESTIMATED_STATES: f64 = 5e9;
 
+/// The unreduced search's size limits and what was asked, if the scenario exceeds them.
+pub(crate) fn beyond_unreduced_limits(s: &Scenario) -> Option<String> {
+    let (p, c) = (s.pods(), s.channel_capacity());
+    (p > 10 || c > 16 || s.relists > 6 || s.threshold > 8).then(|| {
+        format!(
+            "pods <= 10, capacity <= 16, relists <= 6, threshold <= 8; asked: {p} pods, \
+             capacity {c}, {} relists, threshold {}",
+            s.relists, s.threshold
+        )
+    })
+}
+
 /// Refuses, before any search, a scenario too large to explore; the line says why.
 pub(crate) fn refuse(scenario: &Scenario, reduced: bool) -> Result<(), CheckError> {
     let s = scenario;
@@ -107,13 +119,10 @@ pub(crate) fn refuse(scenario: &Scenario, reduced: bool) -> Result<(), CheckErro
         ));
     }
     if !reduced {
-        let (p, c) = (s.pods(), s.channel_capacity());
-        if p > 10 || c > 16 || s.relists > 6 || s.threshold > 8 {
+        if let Some(limits) = beyond_unreduced_limits(s) {
             return too_large(format!(
-                "the unreduced search names every pod and every tick, for small grids (pods <= \
-                 10, capacity <= 16, relists <= 6, threshold <= 8; asked: {p} pods, capacity \
-                 {c}, {} relists, threshold {}); leave out --unreduced for the reduced search",
-                s.relists, s.threshold
+                "the unreduced search names every pod and every tick, for small grids \
+                 ({limits}); leave out --unreduced for the reduced search"
             ));
         }
         return Ok(());
