@@ -8,8 +8,8 @@
 //! a second producer (generic and Evented PLEG share kubelet's one channel).
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
-use pleg_model::channel::Channel;
-use pleg_model::runtime::{ParkingLot, Runtime, Std};
+use pleg_kubelet::channel::Channel;
+use pleg_kubelet::runtime::{ParkingLot, Runtime, Std};
 use std::hint::black_box;
 use std::marker::PhantomData;
 use std::sync::{Arc, Barrier};

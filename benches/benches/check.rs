@@ -4,8 +4,8 @@
 //! iterations (shuttle) or states (explicit), so criterion reports them per second.
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
-use pleg_model::{Design, Named, Scenario};
-use pleg_models::{check, Checker, DEFAULT_LOOM_PREEMPTION_BOUND, DEFAULT_PCT_DEPTH};
+use pleg_check::{check, Checker, DEFAULT_LOOM_PREEMPTION_BOUND, DEFAULT_PCT_DEPTH};
+use pleg_core::{Design, Named, Scenario};
 use std::time::Duration;
 
 fn checks(c: &mut Criterion) {

@@ -4,9 +4,9 @@
 //! per event. Time is until relist has sent (or dropped) its last event.
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
-use pleg_model::channel::Channel;
-use pleg_model::kubelet::PLEG_CHANNEL_CAPACITY;
-use pleg_model::runtime::Std;
+use pleg_core::kubelet::PLEG_CHANNEL_CAPACITY;
+use pleg_kubelet::channel::Channel;
+use pleg_kubelet::runtime::Std;
 use std::hint::black_box;
 use std::sync::{Arc, Barrier};
 use std::thread;

@@ -10,7 +10,7 @@
 
 use clap::builder::{PossibleValue, TypedValueParser};
 use clap::error::ErrorKind;
-use pleg_model::{Design, Gate, MapOrder, Named, Scenario, ScenarioError};
+use pleg_core::{Design, Gate, MapOrder, Named, Scenario, ScenarioError};
 use std::ffi::OsStr;
 use std::marker::PhantomData;
 

@@ -1,8 +1,8 @@
 //! `pleg-spec designs`: the design-space table and its JSON form.
 
 use crate::render;
-use pleg_model::{Design, Named, Scenario};
-use pleg_models::designs;
+use pleg_check::designs;
+use pleg_core::{Design, Named, Scenario};
 use serde::Serialize;
 use std::fmt::Write;
 
@@ -54,8 +54,8 @@ pub fn designs_table(rows: &[designs::Row], bound: Option<usize>, iterations: us
             Some(b) => format!("preemptions<={b}"),
             None => "unbounded".to_owned(),
         },
-        pleg_models::DEFAULT_SHUTTLE_SEED,
-        pleg_model::BIG_CAPACITY_FACTOR,
+        pleg_check::DEFAULT_SHUTTLE_SEED,
+        pleg_core::BIG_CAPACITY_FACTOR,
     );
     out
 }

@@ -2,8 +2,8 @@
 //! found, and what a fixed pod order hides — as a table or as JSON.
 
 use crate::render;
-use pleg_model::{Named, Scenario};
-use pleg_models::laws::{Boundary, Confirmation, Grid};
+use pleg_check::confirm::{Boundary, Confirmation, Grid};
+use pleg_core::{Named, Scenario};
 use serde::Serialize;
 use std::fmt::Write;
 

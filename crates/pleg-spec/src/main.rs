@@ -16,12 +16,12 @@ mod svg;
 
 use args::{by_name, parse_bound, Bound, ScenarioArgs};
 use clap::{Parser, Subcommand};
-use pleg_model::{Design, Scenario};
-use pleg_models::suite::{self, Claim};
-use pleg_models::{
-    check, check_with_progress, laws, loom_preemption_bound, CheckError, Checker, CheckerKind,
-    Schedule, VerdictKind, DEFAULT_PCT_DEPTH, DEFAULT_SHUTTLE_SEED,
+use pleg_check::suite::{self, Claim};
+use pleg_check::{
+    check, check_with_progress, loom_preemption_bound, CheckError, Checker, CheckerKind, Schedule,
+    VerdictKind, DEFAULT_PCT_DEPTH, DEFAULT_SHUTTLE_SEED,
 };
+use pleg_core::{laws, Design, Scenario};
 use render::Judged;
 use std::io::IsTerminal;
 use std::path::PathBuf;
@@ -408,7 +408,7 @@ fn run_designs(args: &DesignsArgs) -> Result<ExitCode, String> {
     let iterations = usize::try_from(args.iterations).map_err(|_| "too many iterations")?;
     let rows = {
         let _hush = hush::Hush::stderr();
-        pleg_models::designs::explore(loom_bound, iterations).map_err(|e| e.to_string())?
+        pleg_check::designs::explore(loom_bound, iterations).map_err(|e| e.to_string())?
     };
     if args.json {
         println!(
@@ -425,13 +425,13 @@ fn run_designs(args: &DesignsArgs) -> Result<ExitCode, String> {
 }
 
 fn run_laws(args: &LawsArgs) -> Result<ExitCode, String> {
-    let grid = pleg_models::laws::Grid {
+    let grid = pleg_check::confirm::Grid {
         capacities: args.capacities.clone(),
         pods: args.pods.clone(),
         relists: args.relists.clone(),
         changes: args.changes.clone(),
         thresholds: args.thresholds.clone(),
-        ..pleg_models::laws::Grid::default()
+        ..pleg_check::confirm::Grid::default()
     };
     let cells = grid.scenarios().len();
     let confirmation = {
@@ -442,7 +442,7 @@ fn run_laws(args: &LawsArgs) -> Result<ExitCode, String> {
             .flatten();
         let what = format!("laws over {cells} cells");
         let _display = progress::Display::start(what, Arc::clone(&counter), terminal);
-        pleg_models::laws::confirm(&grid, &Some(counter)).map_err(|e| e.to_string())?
+        pleg_check::confirm::confirm(&grid, &Some(counter)).map_err(|e| e.to_string())?
     };
     if args.json {
         println!("{}", laws_view::json(&confirmation));

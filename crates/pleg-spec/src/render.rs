@@ -2,9 +2,9 @@
 
 use crate::args::scenario_args;
 use comfy_table::{presets, CellAlignment, ContentArrangement, Table};
-use pleg_model::{Gate, MapOrder, Named, Scenario};
-use pleg_models::explicit::Search;
-use pleg_models::{story, Checker, Report, Schedule, Verdict, VerdictKind};
+use pleg_check::explicit::Search;
+use pleg_check::{story, Checker, Report, Schedule, Verdict, VerdictKind};
+use pleg_core::{Gate, MapOrder, Named, Scenario};
 use serde::Serialize;
 use std::fmt::Write;
 
@@ -343,8 +343,8 @@ struct JsonWitnesses {
     drained_mid_relist: u64,
 }
 
-impl From<&pleg_model::Witnesses> for JsonWitnesses {
-    fn from(w: &pleg_model::Witnesses) -> Self {
+impl From<&pleg_core::Witnesses> for JsonWitnesses {
+    fn from(w: &pleg_core::Witnesses) -> Self {
         JsonWitnesses {
             channel_full: w.channel_full,
             relist_blocked: w.relist_blocked,

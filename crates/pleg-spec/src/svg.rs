@@ -6,9 +6,9 @@
 //! browser. The rows and their labels are the text story's ([`story::rows`], [`story::narrate`]),
 //! so the picture and the story cannot drift apart.
 
-use pleg_model::{Action, Actor, Execution, Step};
-use pleg_models::story::{self, Line, Row};
-use pleg_models::{Report, Verdict};
+use pleg_check::story::{self, Line, Row};
+use pleg_check::{Report, Verdict};
+use pleg_core::{Action, Actor, Execution, Step};
 use std::fmt::Write;
 
 const ROW: i64 = 24;
@@ -223,8 +223,8 @@ fn esc(text: &str) -> std::borrow::Cow<'_, str> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use pleg_model::{Design, Scenario};
-    use pleg_models::{check, Checker};
+    use pleg_check::{check, Checker};
+    use pleg_core::{Design, Scenario};
 
     fn loom(scenario: &Scenario) -> Report {
         let checker = Checker::Loom {

@@ -10,11 +10,11 @@
 mod state;
 
 use crate::args::scenario_args;
-use pleg_model::{Design, Execution, Gate, MapOrder, Named, Scenario};
-use pleg_models::explicit;
-use pleg_models::explicit::graph::Graph;
-use pleg_models::explicit::path::{Move, Path};
-use pleg_models::{story, VerdictKind};
+use pleg_check::explicit;
+use pleg_check::explicit::graph::Graph;
+use pleg_check::explicit::moves::{Move, Path};
+use pleg_check::{story, VerdictKind};
+use pleg_core::{Design, Execution, Gate, MapOrder, Named, Scenario};
 use serde::{Deserialize, Serialize};
 use state::{state_data, LineData, StateData};
 use std::collections::VecDeque;
@@ -85,7 +85,7 @@ pub fn levels() -> Result<Vec<Level>, String> {
 
 impl Level {
     fn from_spec(spec: LevelSpec) -> Result<Self, String> {
-        let named = |e: pleg_model::UnknownName| format!("play/levels.toml: {e}");
+        let named = |e: pleg_core::UnknownName| format!("play/levels.toml: {e}");
         let scenario = Scenario {
             design: spec.design.parse::<Design>().map_err(named)?,
             capacity: spec.capacity,
@@ -281,8 +281,8 @@ fn ending(
 
 /// Where a counterexample's path starts the page: its explicit path, or the path a loom or
 /// shuttle trace takes through the explicit model.
-pub fn path_of(report: &pleg_models::Report) -> Result<Path, String> {
-    if let Some(pleg_models::Schedule::Path(token)) = &report.schedule {
+pub fn path_of(report: &pleg_check::Report) -> Result<Path, String> {
+    if let Some(pleg_check::Schedule::Path(token)) = &report.schedule {
         return token.parse();
     }
     let execution = report

@@ -3,12 +3,12 @@
 //! each adds, and how the run ends there. Every sentence comes from the story module or the
 //! explicit model's own replay: the page prints, it does not compute.
 
-use pleg_model::{Action, Actor, Execution, Gate, Named, Step};
-use pleg_models::explicit::graph::Graph;
-use pleg_models::explicit::path::{Move, Path};
-use pleg_models::explicit::pods::{Pods, State};
-use pleg_models::explicit::{self, Pc, SyncPc};
-use pleg_models::{story, VerdictKind};
+use pleg_check::explicit::graph::Graph;
+use pleg_check::explicit::moves::{Move, Path};
+use pleg_check::explicit::pods::{Pods, State};
+use pleg_check::explicit::{self, Pc, SyncPc};
+use pleg_check::{story, VerdictKind};
+use pleg_core::{Action, Actor, Execution, Gate, Named, Step};
 use serde::Serialize;
 
 #[derive(Serialize)]
@@ -122,7 +122,7 @@ pub(super) fn state_data(
     }
 }
 
-fn why_text(why: pleg_model::Unhealthy, st: &State, context: &Execution) -> String {
+fn why_text(why: pleg_core::Unhealthy, st: &State, context: &Execution) -> String {
     let step = Step {
         actor: Actor::SyncLoop,
         action: Action::SkippedUnhealthy { why },
@@ -181,7 +181,7 @@ fn story_line(
 ) -> Option<String> {
     // The event a receive takes is the channel's head; its relist number is the page's to
     // fill in (the state keeps which pod, not which relist): "relist #0" never occurs.
-    let head = st.channel.first().map(|&pod| pleg_model::EventId {
+    let head = st.channel.first().map(|&pod| pleg_core::EventId {
         relist: 0,
         pod: u32::from(pod),
         version: 0,
@@ -194,7 +194,7 @@ fn story_line(
         now: next.now,
         relist_time: next.relist_time,
     };
-    let stale = |s: &State| matches!(pods.health(s), Err(pleg_model::Unhealthy::Stale { .. }));
+    let stale = |s: &State| matches!(pods.health(s), Err(pleg_core::Unhealthy::Stale { .. }));
     let became = mv == Move::Tick && stale(next) && !stale(st);
     let line = story::describe_step(context, &step, stale(next), became);
     Some(line.text.replace("(relist #0)", "(relist #{relist})"))

@@ -1,0 +1,291 @@
+//! A counterexample told as numbered steps in kubelet's own words.
+//!
+//! The words are the kubelet's where it has them, so an engineer who has read a kubelet log or
+//! a goroutine dump recognises each step: its log lines (`skipping pod synchronization -
+//! [PLEG is not healthy: …]`, `event channel is full, discard this relist() cycle event`) and
+//! its statements (`updateRelistTime`, `g.eventChannel <- events[i]`).
+
+use crate::Verdict;
+use pleg_core::{Action, Actor, Execution, Named, Step, Unhealthy};
+use std::fmt::Write;
+
+/// One narrated step: who did it and what it was, in kubelet's words — the full sentence for the
+/// text story and a lane-sized label for the picture, written side by side.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Line {
+    pub actor: Actor,
+    pub text: String,
+    pub label: String,
+}
+
+/// A row of a told story: a step (by its index), or a run of alike steps left out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Row {
+    Step(usize),
+    Elided(usize),
+}
+
+/// How many steps of a long run of alike steps (a thousand sends) are kept at each end.
+const KEEP: usize = 2;
+
+/// The rows a story is told in: every step, except that a run of more than `2 × KEEP + 1`
+/// alike steps (same actor, same kind of action) keeps only its ends.
+pub fn rows(steps: &[Step]) -> Vec<Row> {
+    let kind = |s: &Step| (s.actor, std::mem::discriminant(&s.action));
+    let mut rows = Vec::new();
+    let mut i = 0;
+    while i < steps.len() {
+        let run = steps[i..]
+            .iter()
+            .take_while(|s| kind(s) == kind(&steps[i]))
+            .count();
+        if run > 2 * KEEP + 1 {
+            rows.extend((i..i + KEEP).map(Row::Step));
+            rows.push(Row::Elided(run - 2 * KEEP));
+            rows.extend((i + run - KEEP..i + run).map(Row::Step));
+        } else {
+            rows.extend((i..i + run).map(Row::Step));
+        }
+        i += run;
+    }
+    rows
+}
+
+/// The sentence that names the cycle a circular wait is stuck in.
+pub const CYCLE: &str = "Circular wait: relist waits for syncLoop to drain the eventChannel; \
+syncLoop waits for PLEG to be healthy; PLEG is healthy again only when relist starts its next \
+relist, which it cannot do while it waits. Nobody will ever consume the channel.";
+
+/// Every step of the execution, in order.
+pub fn narrate(execution: &Execution) -> Vec<Line> {
+    let mut unhealthy = false;
+    let mut relisting_done = false;
+    execution
+        .steps
+        .iter()
+        .map(|step| {
+            // A relist loop that has finished counts as healthy (the bounded run's convention).
+            relisting_done |= step.action == Action::RelistsFinished;
+            let stale = !relisting_done && is_stale(execution, step);
+            let became_unhealthy = stale && !unhealthy;
+            unhealthy = stale;
+            describe_step(execution, step, stale, became_unhealthy)
+        })
+        .collect()
+}
+
+/// One step in kubelet's words, outside a whole story: `context` gives the channel's capacity
+/// and the threshold; `stale` says whether PLEG is stale after the step, `became_unhealthy`
+/// whether this step made it so.
+pub fn describe_step(
+    context: &Execution,
+    step: &Step,
+    stale: bool,
+    became_unhealthy: bool,
+) -> Line {
+    let (text, label) = describe(context, step, stale, became_unhealthy);
+    Line {
+        actor: step.actor,
+        text,
+        label,
+    }
+}
+
+/// The closing sentence for a verdict, if it has one.
+pub fn conclusion(verdict: &Verdict) -> Option<String> {
+    match verdict {
+        Verdict::Holds => None,
+        Verdict::CircularWait(_) => Some(CYCLE.to_owned()),
+        Verdict::Livelock(_) => Some(format!(
+            "Livelock: {CYCLE} syncLoop is not blocked — it retries — but no retry can succeed."
+        )),
+        Verdict::GatedStall(stall) => Some(format!(
+            "Stall with no blocked sender: the eventChannel is full, so EventedPLEG reports \
+             unhealthy, so syncLoop skips the iteration that is the channel's only reader; the \
+             channel stays full and PLEG stays unhealthy. {}",
+            if stall.relist_blocked {
+                "relist is blocked in its send as well."
+            } else {
+                "relist is not blocked: it keeps running and discards every event."
+            }
+        )),
+        Verdict::LostUpdate(lost) => Some(format!(
+            "Lost update: {} podRecords.update had already recorded the new version before the \
+             send, so no later relist found a change to re-send, and nothing else syncs the pod \
+             (no periodic resync). Pod {} stays at version {} while the runtime is at {}.",
+            match lost.discarded {
+                Some(e) => format!(
+                    "pod {}'s event of relist #{} was discarded on a full channel;",
+                    e.pod, e.relist
+                ),
+                None => format!("pod {}'s last change never reached syncLoop;", lost.pod),
+            },
+            lost.pod,
+            lost.synced,
+            lost.latest
+        )),
+        Verdict::OtherDeadlock(m) => Some(format!("Stalled in another shape: {m}")),
+        Verdict::Failed(m) => Some(format!("The execution failed: {m}")),
+    }
+}
+
+/// The story as numbered text lines, long runs of alike steps shortened, ending with the
+/// conclusion.
+pub fn render(execution: &Execution, verdict: &Verdict) -> String {
+    let lines = narrate(execution);
+    let mut out = String::new();
+    for row in rows(&execution.steps) {
+        match row {
+            Row::Step(n) => {
+                let line = &lines[n];
+                let _ = writeln!(out, "{:>6}. {:<9} {}", n + 1, line.actor.name(), line.text);
+            }
+            Row::Elided(n) => {
+                let _ = writeln!(out, "      … {n} more steps like these …");
+            }
+        }
+    }
+    if let Some(end) = conclusion(verdict) {
+        let _ = writeln!(out, "      {end}");
+    }
+    out
+}
+
+fn is_stale(execution: &Execution, step: &Step) -> bool {
+    step.relist_time
+        .is_some_and(|t| step.now - t > execution.threshold)
+}
+
+/// The sentence and the lane label of one step. `stale`: PLEG is stale after it;
+/// `became_unhealthy`: this step made it so.
+fn describe(
+    execution: &Execution,
+    step: &Step,
+    stale: bool,
+    became_unhealthy: bool,
+) -> (String, String) {
+    let cap = execution.capacity;
+    let len = step.channel_len;
+    match step.action {
+        Action::RelistStarted { relist } => (
+            format!(
+                "relist #{relist} starts: updateRelistTime({}) — PLEG last seen active now",
+                step.now
+            ),
+            format!("relist #{relist}: relistTime = {}", step.now),
+        ),
+        Action::Sent { event, index, of } => (
+            format!(
+                "pod cache and podRecords updated for pod {}; g.eventChannel <- event {index} of \
+                 {of} (pod {}, relist #{}): eventChannel {len}/{cap}",
+                event.pod, event.pod, event.relist
+            ),
+            format!("send {index} of {of} (pod {})", event.pod),
+        ),
+        Action::BlockedInSend { event, index, of } => (
+            format!(
+                "pod cache and podRecords updated for pod {}; g.eventChannel <- event {index} of \
+                 {of} (pod {}, relist #{}) blocks: eventChannel is full ({len}/{cap})",
+                event.pod, event.pod, event.relist
+            ),
+            format!("BLOCKED: ch <- event {index} of {of}"),
+        ),
+        Action::Discarded { event, index, of } => (
+            format!(
+                "pod cache and podRecords updated for pod {} (version {}); event channel is \
+                 full, discard this relist() cycle event ({index} of {of}); \
+                 kubelet_pleg_discard_events +1",
+                event.pod, event.version
+            ),
+            format!("discard {index} of {of} (pod {})", event.pod),
+        ),
+        Action::RelistsFinished => (
+            "relist has run all its relists (end of the bounded run); eventChannel closed"
+                .to_owned(),
+            "all relists done; close".to_owned(),
+        ),
+        Action::Ticked => {
+            let mut text = format!("now = {}", step.now);
+            if became_unhealthy {
+                let ago = step.now - step.relist_time.unwrap_or(0);
+                let _ = write!(
+                    text,
+                    ": relist last started {ago} ticks ago > relistThreshold {} — PLEG is now \
+                     unhealthy",
+                    execution.threshold
+                );
+            }
+            let label = if stale {
+                format!("now = {} (PLEG stale)", step.now)
+            } else {
+                format!("now = {}", step.now)
+            };
+            (text, label)
+        }
+        Action::SkippedUnhealthy { why } => (
+            match why {
+                Unhealthy::Stale { ago } => format!(
+                    "skipping pod synchronization - [PLEG is not healthy: pleg was last seen \
+                     active {ago} ticks ago; threshold is {} ticks]",
+                    execution.threshold
+                ),
+                Unhealthy::NeverRelisted => "skipping pod synchronization - [PLEG is not \
+                                             healthy: pleg has yet to be successful]"
+                    .to_owned(),
+                Unhealthy::ChannelFull => format!(
+                    "skipping pod synchronization - [EventedPLEG is not healthy: EventedPLEG: \
+                     pleg event channel capacity is full with {len} events]"
+                ),
+            },
+            "skipping: PLEG is not healthy".to_owned(),
+        ),
+        Action::Received { event } => (
+            format!(
+                "syncLoopIteration receives pod {}'s event (relist #{}) and syncs pod {} from \
+                 the pod cache: eventChannel {len}/{cap}",
+                event.pod, event.relist, event.pod
+            ),
+            format!("receive pod {} (relist #{})", event.pod, event.relist),
+        ),
+        Action::Exited => (
+            "eventChannel closed and drained; syncLoop returns".to_owned(),
+            "channel drained; return".to_owned(),
+        ),
+        Action::QuietRelist { relist } => (
+            format!(
+                "after the run, in a quiet system: relist #{relist} compares podRecords with \
+                 the runtime"
+            ),
+            format!("quiet relist #{relist}"),
+        ),
+        Action::Regenerated { pod, version } => (
+            format!(
+                "pod {pod} changed since its record: its event is generated again and \
+                 delivered (version {version})"
+            ),
+            format!("pod {pod}: event regenerated"),
+        ),
+        Action::NoChange { pod, record } => (
+            format!(
+                "pod {pod}: no change — podRecords already holds version {record}, so no event \
+                 is generated"
+            ),
+            format!("pod {pod}: no change, no event"),
+        ),
+        Action::Resynced { pod, version } => (
+            format!("periodic resync: pod {pod} synced from the pod cache (version {version})"),
+            format!("resync pod {pod}"),
+        ),
+        Action::LostUpdate {
+            pod,
+            synced,
+            latest,
+        } => (
+            format!(
+                "end of run: pod {pod} is synced at version {synced}, the runtime is at version \
+                 {latest}"
+            ),
+            format!("LOST UPDATE: pod {pod}"),
+        ),
+    }
+}

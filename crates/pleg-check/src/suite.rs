@@ -1,0 +1,114 @@
+//! The claims `pleg-spec check` confirms by default: the blocking design stalls, under every
+//! checker and at kubelet's real sizes; the fix does not, and its checks reached the states
+//! that make "does not" mean something; then what the fix costs, the rest of the design space,
+//! and kubelet's own retry gate. Every claim expects what the [`laws`](crate::laws) say.
+
+use crate::{Checker, Report, VerdictKind, DEFAULT_PCT_DEPTH, DEFAULT_SHUTTLE_SEED};
+use pleg_core::laws;
+use pleg_core::{Design, Gate, Scenario};
+
+/// One claim: a scenario, a checker, and the verdict the laws expect.
+#[derive(Debug, Clone)]
+pub struct Claim {
+    pub scenario: Scenario,
+    pub checker: Checker,
+    pub expect: VerdictKind,
+}
+
+impl Claim {
+    /// A claim expecting what the laws say of `scenario`.
+    ///
+    /// # Panics
+    /// If no law speaks of the scenario (drop-when-full without the resync under a fixed pod
+    /// order): the suite only claims what the laws predict.
+    pub fn by_law(scenario: Scenario, checker: Checker) -> Self {
+        let expect = laws::expected(&scenario).expect("the suite claims only what a law predicts");
+        Claim {
+            scenario,
+            checker,
+            expect,
+        }
+    }
+
+    /// Whether `report` confirms this claim, and if not, why: the verdict must be the expected
+    /// one, and a "holds" must not be vacuous.
+    pub fn judge(&self, report: &Report) -> Result<(), String> {
+        let found = report.verdict.kind();
+        if found != self.expect {
+            return Err(format!("expected {}, found {found}", self.expect));
+        }
+        match report.vacuity() {
+            Some(vacuous) if found == VerdictKind::Holds => Err(vacuous),
+            _ => Ok(()),
+        }
+    }
+}
+
+/// The default suite: blocking and the fix under every checker at small bounds, and at
+/// kubelet's real size exhaustively (explicit) and sampled (PCT); the fix at a threshold above
+/// 0 with pods changing twice, with and without the resync; every other design of the design
+/// space; and kubelet's own retry gate.
+pub fn default_claims(loom_bound: Option<usize>) -> Vec<Claim> {
+    let seed = DEFAULT_SHUTTLE_SEED;
+    let explicit = Checker::Explicit { reduced: true };
+    let loom = Checker::Loom {
+        preemption_bound: loom_bound,
+    };
+    let random = Checker::ShuttleRandom {
+        iterations: 2_000,
+        seed,
+    };
+    let pct = |iterations| Checker::ShuttlePct {
+        iterations,
+        depth: DEFAULT_PCT_DEPTH,
+        seed,
+    };
+    let mut claims = Vec::new();
+    for design in [Design::Blocking, Design::DropWhenFull] {
+        for checker in [&explicit, &loom, &random, &pct(2_000)] {
+            claims.push(Claim::by_law(Scenario::small(design), checker.clone()));
+        }
+    }
+    for design in [Design::Blocking, Design::DropWhenFull] {
+        for checker in [&explicit, &pct(200)] {
+            claims.push(Claim::by_law(Scenario::kubelet(design), checker.clone()));
+        }
+    }
+    // The fix with PLEG going stale only after two ticks, and with pods changing twice: the
+    // lost update needs relists to visit the pods in different orders.
+    for resync in [false, true] {
+        let twice = Scenario {
+            threshold: 1,
+            resync,
+            ..Scenario::small(Design::DropWhenFull)
+        };
+        for checker in [&explicit, &random] {
+            claims.push(Claim::by_law(twice, checker.clone()));
+        }
+    }
+    let design_space = [
+        (Design::DropWhenFull, false),
+        (Design::BlockingBigCapacity, true),
+        (Design::RecordAfterSend, false),
+        (Design::UngatedDrain, true),
+        (Design::EventedHealth, true),
+    ];
+    for (design, resync) in design_space {
+        for checker in [&explicit, &loom] {
+            claims.push(Claim::by_law(
+                Scenario::table(design, resync),
+                checker.clone(),
+            ));
+        }
+    }
+    for design in [Design::Blocking, Design::DropWhenFull] {
+        let retry = Scenario {
+            gate: Gate::Retry,
+            ..Scenario::small(design)
+        };
+        for checker in [&explicit, &random] {
+            claims.push(Claim::by_law(retry, checker.clone()));
+        }
+    }
+    claims
+}

@@ -1,0 +1,28 @@
+//! What every model of the PLEG hand-over shares — the trust base of pleg-spec.
+//!
+//! Three models check the same system: the kubelet model (`pleg-kubelet`, real Rust code run
+//! on threads, under loom and under shuttle), the explicit state machines (`pleg-explicit`) and
+//! the symbolic counter model. They share no rule of the system, only the words in this crate:
+//!
+//! - [`scenario`]: the design space and the bounds one check explores, and the named scenarios;
+//! - [`trace`]: the actors, what each did, and the witnesses an exploration must reach;
+//! - [`verdict`]: the kinds of verdict, from "holds" to a lost update;
+//! - [`laws`]: each verdict's boundary in closed form;
+//! - [`kubelet`]: kubelet's real constants, with the facts the models rely on checked at
+//!   compile time;
+//! - [`names`]: one spelling for every named choice, shared by the CLI, tables and JSON.
+
+pub mod names;
+
+pub mod kubelet;
+pub mod laws;
+pub mod scenario;
+pub mod trace;
+pub mod verdict;
+
+pub use names::{Named, UnknownName};
+pub use scenario::{Design, Gate, MapOrder, Scenario, ScenarioError, BIG_CAPACITY_FACTOR};
+pub use trace::{
+    Action, Actor, Change, EventId, Execution, Recorder, Step, Tick, Unhealthy, Witnesses,
+};
+pub use verdict::VerdictKind;
