@@ -8,7 +8,7 @@
 //! Then bursts of 1, 2, 3, 4 events into capacity 1 find the smallest that stalls.
 
 use crate::{check, CheckError, Checker, Report, Verdict, DEFAULT_PCT_DEPTH, DEFAULT_SHUTTLE_SEED};
-use pleg_core::{Design, Named, Scenario};
+use pleg_core::{Design, Named, Scenario, Witness};
 
 /// The largest burst tried when looking for the smallest one that stalls.
 pub const MAX_BURST: u32 = 4;
@@ -32,7 +32,7 @@ impl Row {
     /// Some exploration found the circular wait (or its livelock form).
     pub fn circular_wait(&self) -> bool {
         self.reports()
-            .any(|r| matches!(r.verdict, Verdict::CircularWait(_) | Verdict::Livelock(_)))
+            .any(|r| matches!(r.verdict, Verdict::Deadlock(_) | Verdict::Livelock(_)))
     }
 
     /// Some exploration found a stall of another shape.
@@ -53,7 +53,7 @@ impl Row {
     }
 
     pub fn discards_possible(&self) -> bool {
-        self.reports().any(|r| r.witnesses.discards > 0)
+        self.reports().any(|r| r.witnesses[Witness::Discard] > 0)
     }
 
     /// Every execution ended with every pod converged (`None`: a stall came first).
@@ -115,7 +115,7 @@ pub fn explore(loom_bound: Option<usize>, pct_iterations: usize) -> Result<Vec<R
 fn smallest_stalling_burst(design: Design, checker: &Checker) -> Result<Option<u32>, CheckError> {
     for burst in 1..=MAX_BURST {
         let scenario = Scenario {
-            events_per_relist: burst,
+            pods: burst,
             relists: 1,
             ..Scenario::table(design, true)
         };

@@ -19,6 +19,7 @@ pub mod confirm;
 pub mod designs;
 pub mod explicit;
 mod loom_check;
+mod loom_choices;
 mod quiet;
 mod shuttle_check;
 pub mod story;
@@ -35,7 +36,7 @@ use std::fmt;
 use std::sync::atomic::AtomicU64;
 use std::sync::Arc;
 use std::time::Instant;
-use verdict::Stop;
+use verdict::Found;
 
 pleg_core::named! {
     /// The checkers, by the one name each goes by.
@@ -181,32 +182,11 @@ impl Report {
     /// that never reached them proves nothing. The one non-vacuity rule: the suite, `--expect`
     /// and the tests all use it.
     pub fn vacuity(&self) -> Option<String> {
-        let missing = missing_witnesses(&self.scenario, &self.witnesses);
-        (!missing.is_empty())
-            .then(|| format!("holds, but vacuously: never reached {}", missing.join(", ")))
+        let missing = self.witnesses.missing(self.scenario.design);
+        let names: Vec<&str> = missing.iter().map(|w| w.phrase()).collect();
+        (!names.is_empty())
+            .then(|| format!("holds, but vacuously: never reached {}", names.join(", ")))
     }
-}
-
-/// The witnesses a non-vacuous "holds" of `scenario` needs, and which of them are zero: a full
-/// channel always; relist blocked in a send (designs that block) or a discard (designs that
-/// drop); a closed gate (gated designs); and syncLoop draining while a relist was mid-batch.
-pub fn missing_witnesses(scenario: &Scenario, w: &Witnesses) -> Vec<&'static str> {
-    let design = scenario.design;
-    [
-        ("channel full", true, w.channel_full),
-        (
-            "relist blocked in send",
-            design.blocking_send(),
-            w.relist_blocked,
-        ),
-        ("discard", design.can_discard(), w.discards),
-        ("gate closed", design.gated(), w.gate_closed),
-        ("drained mid-relist", true, w.drained_mid_relist),
-    ]
-    .into_iter()
-    .filter(|&(_, needed, count)| needed && count == 0)
-    .map(|(name, _, _)| name)
-    .collect()
 }
 
 /// A counter of executions (or iterations) that a check bumps as it goes, for a progress display.
@@ -257,8 +237,8 @@ pub fn check_with_progress(
 
 /// What a checker run left behind, before classification.
 struct Run {
-    /// Why the checker stopped, if an execution failed.
-    stop: Option<Stop>,
+    /// What failed, if an execution did.
+    found: Option<Found>,
     explored: u64,
     witnesses: Witnesses,
     last_execution: Execution,
@@ -271,7 +251,7 @@ impl Run {
     /// The one place a [`Report`] is built: the verdict is classified here, and the
     /// counterexample kept only when there is one.
     fn into_report(self, scenario: &Scenario, checker: &Checker, started: Instant) -> Report {
-        let verdict = verdict::classify(self.stop.as_ref(), &self.last_execution);
+        let verdict = verdict::classify(self.found.as_ref(), &self.last_execution);
         let failed = verdict != Verdict::Holds;
         Report {
             scenario: *scenario,

@@ -8,7 +8,7 @@
 //! schedule and recorded in it: a replay visits the pods in the same orders.
 
 use crate::quiet::catch_quietly;
-use crate::verdict::Stop;
+use crate::verdict::{Found, Stop};
 use crate::{CheckError, Progress, Run};
 use pleg_core::{Gate, Recorder, Scenario};
 use pleg_kubelet::runtime::Shuttle;
@@ -22,7 +22,7 @@ use std::sync::{Arc, Mutex};
 /// syncLoop retries forever, so "exceeded the bound" is how the livelock shows. A clean run
 /// needs a few dozen steps per event; the bound leaves a wide margin.
 pub fn retry_step_bound(scenario: &Scenario) -> usize {
-    let events = scenario.total_events() as usize;
+    let events = scenario.most_events() as usize;
     20_000 + 100 * events
 }
 
@@ -58,11 +58,26 @@ pub(crate) fn replay(scenario: &Scenario, schedule: &str) -> Result<Run, CheckEr
     let decoded = serialization::deserialize_schedule(schedule).ok_or_else(|| {
         CheckError::Schedule("malformed schedule: not a shuttle schedule string".to_owned())
     })?;
-    let run = run_with(scenario, ReplayScheduler::new_from_schedule(decoded), &None);
-    match &run.stop {
-        Some(Stop::Panic(m))
-            if m.contains("schedule ended early") || m.contains("scheduled task") =>
-        {
+    let (run, followed) =
+        run_recorded(scenario, ReplayScheduler::new_from_schedule(decoded), &None);
+    let given: String = schedule.split_whitespace().collect();
+    if run.found.is_none() && followed != given {
+        return Err(CheckError::Schedule(
+            "the schedule does not fit this scenario (it was recorded for another, or changed): \
+             the execution took other decisions than it lists"
+                .to_owned(),
+        ));
+    }
+    // A panic that is not the model's own lost update is shuttle finding that the schedule
+    // does not match the execution (it ended early, named a task that cannot run, a choice
+    // where a switch was due): the schedule belongs to another scenario.
+    let lost = run
+        .last_execution
+        .steps
+        .last()
+        .is_some_and(|s| matches!(s.action, pleg_core::Action::LostUpdate { .. }));
+    match &run.found {
+        Some(Found::Stopped(Stop::Panic(m))) if !lost => {
             // shuttle appends a dump of every task; the first clause says what went wrong.
             let what = m.split(", but choices were").next().unwrap_or(m);
             let what = what.lines().next().unwrap_or(what);
@@ -86,6 +101,15 @@ fn stop(message: String) -> Stop {
 }
 
 fn run_with(scenario: &Scenario, scheduler: impl Scheduler + 'static, progress: &Progress) -> Run {
+    run_recorded(scenario, scheduler, progress).0
+}
+
+/// [`run_with`], and the schedule the last execution followed, as one line.
+fn run_recorded(
+    scenario: &Scenario,
+    scheduler: impl Scheduler + 'static,
+    progress: &Progress,
+) -> (Run, String) {
     let recorder = Arc::new(Recorder::with_progress(progress.clone()));
     let recording = Recording::new(scheduler);
     let schedule = Arc::clone(&recording.schedule);
@@ -103,19 +127,20 @@ fn run_with(scenario: &Scenario, scheduler: impl Scheduler + 'static, progress: 
     })
     .err()
     .map(stop);
-    let schedule = stop.as_ref().map(|_| {
+    let followed: String = {
         let schedule = schedule.lock().unwrap_or_else(|p| p.into_inner());
         // One line: shuttle wraps its format at 76 columns, and ignores whitespace on input.
         serialize(&schedule).split_whitespace().collect()
-    });
-    Run {
-        stop,
+    };
+    let run = Run {
+        schedule: stop.as_ref().map(|_| followed.clone()),
+        found: stop.map(Found::Stopped),
         explored: recorder.executions(),
         witnesses: recorder.witnesses(),
         last_execution: recorder.last_execution(),
-        schedule,
         counterexample_bound: None,
-    }
+    };
+    (run, followed)
 }
 
 /// shuttle's replay format (`shuttle::replay` reads it back).

@@ -6,7 +6,7 @@
 //! its statements (`updateRelistTime`, `g.eventChannel <- events[i]`).
 
 use crate::Verdict;
-use pleg_core::{Action, Actor, Execution, Named, Step, Unhealthy};
+use pleg_core::{Action, Actor, EventId, Execution, Named, Step, Unhealthy};
 use std::fmt::Write;
 
 /// One narrated step: who did it and what it was, in kubelet's words — the full sentence for the
@@ -29,9 +29,14 @@ pub enum Row {
 const KEEP: usize = 2;
 
 /// The rows a story is told in: every step, except that a run of more than `2 × KEEP + 1`
-/// alike steps (same actor, same kind of action) keeps only its ends.
+/// alike steps (same actor, same kind of action; syncLoop's passes and receives count as one
+/// kind, as they alternate while it drains) keeps only its ends.
 pub fn rows(steps: &[Step]) -> Vec<Row> {
-    let kind = |s: &Step| (s.actor, std::mem::discriminant(&s.action));
+    let kind = |s: &Step| match s.action {
+        Action::PassedGate { .. } => (s.actor, std::mem::discriminant(&Action::Exited)),
+        Action::Received { .. } => (s.actor, std::mem::discriminant(&Action::Exited)),
+        action => (s.actor, std::mem::discriminant(&action)),
+    };
     let mut rows = Vec::new();
     let mut i = 0;
     while i < steps.len() {
@@ -95,7 +100,7 @@ pub fn describe_step(
 pub fn conclusion(verdict: &Verdict) -> Option<String> {
     match verdict {
         Verdict::Holds => None,
-        Verdict::CircularWait(_) => Some(CYCLE.to_owned()),
+        Verdict::Deadlock(_) => Some(CYCLE.to_owned()),
         Verdict::Livelock(_) => Some(format!(
             "Livelock: {CYCLE} syncLoop is not blocked — it retries — but no retry can succeed."
         )),
@@ -164,80 +169,136 @@ fn describe(
     stale: bool,
     became_unhealthy: bool,
 ) -> (String, String) {
-    let cap = execution.capacity;
-    let len = step.channel_len;
     match step.action {
-        Action::RelistStarted { relist } => (
+        Action::RelistStarted { .. }
+        | Action::Sent { .. }
+        | Action::BlockedInSend { .. }
+        | Action::Discarded { .. }
+        | Action::RelistDone { .. }
+        | Action::RelistsFinished => describe_relist(execution, step),
+        Action::Ticked => describe_tick(execution, step, stale, became_unhealthy),
+        Action::SkippedUnhealthy { .. }
+        | Action::PassedGate { .. }
+        | Action::Received { .. }
+        | Action::Exited => describe_sync_loop(execution, step),
+        _ => describe_end_of_run(step),
+    }
+}
+
+/// "N pods", "1 pod".
+fn pods(n: u32) -> String {
+    format!("{n} pod{}", if n == 1 { "" } else { "s" })
+}
+
+/// What relist did: a start, a send (through, blocked or discarded), the end of a relist.
+fn describe_relist(execution: &Execution, step: &Step) -> (String, String) {
+    let (cap, len) = (execution.capacity, step.channel_len);
+    let updated = |event: &EventId| {
+        format!(
+            "pod cache and podRecords updated for pod {} (version {})",
+            event.pod, event.version
+        )
+    };
+    match step.action {
+        Action::RelistStarted { relist, changed } => (
             format!(
-                "relist #{relist} starts: updateRelistTime({}) — PLEG last seen active now",
-                step.now
+                "relist #{relist} starts: updateRelistTime({}) — PLEG last seen active now; {} \
+                 changed since podRecords last saw them",
+                step.now,
+                pods(changed)
             ),
             format!("relist #{relist}: relistTime = {}", step.now),
         ),
         Action::Sent { event, index, of } => (
             format!(
-                "pod cache and podRecords updated for pod {}; g.eventChannel <- event {index} of \
-                 {of} (pod {}, relist #{}): eventChannel {len}/{cap}",
-                event.pod, event.pod, event.relist
+                "{}; g.eventChannel <- event {index} of {of} (pod {}, relist #{}): eventChannel \
+                 {len}/{cap}",
+                updated(&event),
+                event.pod,
+                event.relist
             ),
             format!("send {index} of {of} (pod {})", event.pod),
         ),
         Action::BlockedInSend { event, index, of } => (
             format!(
-                "pod cache and podRecords updated for pod {}; g.eventChannel <- event {index} of \
-                 {of} (pod {}, relist #{}) blocks: eventChannel is full ({len}/{cap})",
-                event.pod, event.pod, event.relist
+                "{}; g.eventChannel <- event {index} of {of} (pod {}, relist #{}) blocks: \
+                 eventChannel is full ({len}/{cap})",
+                updated(&event),
+                event.pod,
+                event.relist
             ),
             format!("BLOCKED: ch <- event {index} of {of}"),
         ),
         Action::Discarded { event, index, of } => (
             format!(
-                "pod cache and podRecords updated for pod {} (version {}); event channel is \
-                 full, discard this relist() cycle event ({index} of {of}); \
-                 kubelet_pleg_discard_events +1",
-                event.pod, event.version
+                "{}; event channel is full, discard this relist() cycle event ({index} of \
+                 {of}); kubelet_pleg_discard_events +1",
+                updated(&event)
             ),
             format!("discard {index} of {of} (pod {})", event.pod),
         ),
-        Action::RelistsFinished => (
+        Action::RelistDone { relist } => (
+            format!("relist #{relist} done: every changed pod visited; cache.UpdateTime"),
+            format!("relist #{relist} done"),
+        ),
+        _ => (
             "relist has run all its relists (end of the bounded run); eventChannel closed"
                 .to_owned(),
             "all relists done; close".to_owned(),
         ),
-        Action::Ticked => {
-            let mut text = format!("now = {}", step.now);
-            if became_unhealthy {
-                let ago = step.now - step.relist_time.unwrap_or(0);
-                let _ = write!(
-                    text,
-                    ": relist last started {ago} ticks ago > relistThreshold {} — PLEG is now \
-                     unhealthy",
-                    execution.threshold
-                );
-            }
-            let label = if stale {
-                format!("now = {} (PLEG stale)", step.now)
-            } else {
-                format!("now = {}", step.now)
-            };
-            (text, label)
-        }
+    }
+}
+
+/// A tick of the clock, and whether it made PLEG unhealthy.
+fn describe_tick(
+    execution: &Execution,
+    step: &Step,
+    stale: bool,
+    became_unhealthy: bool,
+) -> (String, String) {
+    let mut text = format!("now = {}", step.now);
+    if became_unhealthy {
+        let ago = step.now - step.relist_time.unwrap_or(0);
+        let _ = write!(
+            text,
+            ": relist last started {} ago > relistThreshold {} — PLEG is now unhealthy",
+            ticks(ago),
+            ticks(execution.threshold)
+        );
+    }
+    let label = if stale {
+        format!("now = {} (PLEG stale)", step.now)
+    } else {
+        format!("now = {}", step.now)
+    };
+    (text, label)
+}
+
+/// "N ticks", "1 tick".
+pub fn ticks(n: u32) -> String {
+    format!("{n} tick{}", if n == 1 { "" } else { "s" })
+}
+
+/// What syncLoop did: skipped the iteration, received an event, returned.
+fn describe_sync_loop(execution: &Execution, step: &Step) -> (String, String) {
+    let (cap, len) = (execution.capacity, step.channel_len);
+    match step.action {
         Action::SkippedUnhealthy { why } => (
-            match why {
-                Unhealthy::Stale { ago } => format!(
-                    "skipping pod synchronization - [PLEG is not healthy: pleg was last seen \
-                     active {ago} ticks ago; threshold is {} ticks]",
-                    execution.threshold
-                ),
-                Unhealthy::NeverRelisted => "skipping pod synchronization - [PLEG is not \
-                                             healthy: pleg has yet to be successful]"
-                    .to_owned(),
-                Unhealthy::ChannelFull => format!(
-                    "skipping pod synchronization - [EventedPLEG is not healthy: EventedPLEG: \
-                     pleg event channel capacity is full with {len} events]"
-                ),
-            },
+            format!(
+                "skipping pod synchronization - [{}]",
+                unhealthy(execution, step, why)
+            ),
             "skipping: PLEG is not healthy".to_owned(),
+        ),
+        Action::PassedGate { checked: true } => (
+            "runtimeErrors() is empty: PLEG is healthy, syncLoop runs a syncLoopIteration"
+                .to_owned(),
+            "pass the health gate".to_owned(),
+        ),
+        Action::PassedGate { checked: false } => (
+            "syncLoop runs a syncLoopIteration (PLEG events are read whatever PLEG's health)"
+                .to_owned(),
+            "iterate (ungated)".to_owned(),
         ),
         Action::Received { event } => (
             format!(
@@ -247,10 +308,33 @@ fn describe(
             ),
             format!("receive pod {} (relist #{})", event.pod, event.relist),
         ),
-        Action::Exited => (
+        _ => (
             "eventChannel closed and drained; syncLoop returns".to_owned(),
             "channel drained; return".to_owned(),
         ),
+    }
+}
+
+/// Why PLEG is not healthy, as kubelet's runtime errors say it.
+pub fn unhealthy(execution: &Execution, step: &Step, why: Unhealthy) -> String {
+    match why {
+        Unhealthy::Stale { ago } => format!(
+            "PLEG is not healthy: pleg was last seen active {} ago; threshold is {}",
+            ticks(ago),
+            ticks(execution.threshold)
+        ),
+        Unhealthy::NeverRelisted => "PLEG is not healthy: pleg has yet to be successful".to_owned(),
+        Unhealthy::ChannelFull => format!(
+            "EventedPLEG is not healthy: EventedPLEG: pleg event channel capacity is full with \
+             {} events",
+            step.channel_len
+        ),
+    }
+}
+
+/// The end of a bounded run: the quiet relist, the resync, the convergence check.
+fn describe_end_of_run(step: &Step) -> (String, String) {
+    match step.action {
         Action::QuietRelist { relist } => (
             format!(
                 "after the run, in a quiet system: relist #{relist} compares podRecords with \
@@ -287,5 +371,6 @@ fn describe(
             ),
             format!("LOST UPDATE: pod {pod}"),
         ),
+        _ => unreachable!("every other action is told by its actor"),
     }
 }

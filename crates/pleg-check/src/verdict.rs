@@ -1,9 +1,11 @@
-//! Verdicts, and how a checker's stop becomes one: by the shape of the failing execution.
+//! Verdicts, and how a checker's result becomes one, with its detail read from the trace.
 //!
-//! A checker only says that it stopped — every thread blocked, the step bound run out, a panic
-//! ([`Stop`], read from the checker's report once, in its driver). Which stall or which lost
-//! pod it was is read from the failing execution's trace: the last thing each actor was seen
-//! doing, and the channel's length at the end. No verdict is read from message text.
+//! loom and shuttle only say that they stopped — every thread blocked, the step bound run out,
+//! a panic ([`Stop`], read from the checker's report once, in its driver); which stall or which
+//! lost pod it was is read from the failing execution's trace. The explicit search knows the
+//! kind it found ([`Found::Kind`]); the trace of its path supplies the detail, and must show
+//! that very kind. Either way the kind is one of [`VerdictKind`], and no verdict is read from
+//! message text.
 
 use pleg_core::{Action, Actor, EventId, Execution, Tick, Unhealthy, VerdictKind};
 
@@ -12,12 +14,20 @@ use pleg_core::{Action, Actor, EventId, Execution, Tick, Unhealthy, VerdictKind}
 pub(crate) enum Stop {
     /// Every thread was blocked (the checker's deadlock report, kept for other shapes).
     Deadlock(String),
-    /// syncLoop retries for ever and nothing else moves (kubelet's retry gate): shuttle's step
-    /// bound ran out, or the explicit checker found a fair cycle that makes no progress.
+    /// syncLoop retried until shuttle's step bound ran out (kubelet's retry gate).
     NoProgress,
     /// A thread of the model panicked: the convergence check (its trace ends in
     /// [`Action::LostUpdate`]) or a model assertion (the message).
     Panic(String),
+}
+
+/// What a checker run found, before its detail is read from the trace.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Found {
+    /// loom or shuttle stopped an execution.
+    Stopped(Stop),
+    /// The explicit search (or a replayed path) ended in this failure.
+    Kind(VerdictKind),
 }
 
 /// What a check concluded.
@@ -27,17 +37,17 @@ pub enum Verdict {
     Holds,
     /// The circular wait of kubernetes#72482: channel full, relist blocked in send, syncLoop
     /// gated by the PLEG health check, the clock past the threshold — nobody consumes.
-    CircularWait(CircularWait),
-    /// The same cycle with kubelet's own retry loop: syncLoop spins through the step bound
-    /// while relist stays blocked — busy, and nothing consumed.
+    Deadlock(CircularWait),
+    /// The same cycle with kubelet's own retry loop: syncLoop retries for ever while relist
+    /// stays blocked — busy, and nothing consumed.
     Livelock(CircularWait),
     /// Evented PLEG's rule: the channel is full, so PLEG is unhealthy, so syncLoop — the only
     /// reader — does not read. No thread is blocked in a send; relist keeps dropping.
     GatedStall(GatedStall),
+    /// The checker found a deadlock of some other shape (its report is kept).
+    OtherDeadlock(String),
     /// A pod's synced state missed the runtime's latest at the end of the run.
     LostUpdate(LostUpdate),
-    /// The checker found a deadlock of some other shape (the checker's report is kept).
-    OtherDeadlock(String),
     /// An execution failed for another reason (a model assertion, a step bound).
     Failed(String),
 }
@@ -79,21 +89,18 @@ impl Verdict {
     pub fn kind(&self) -> VerdictKind {
         match self {
             Verdict::Holds => VerdictKind::Holds,
-            Verdict::CircularWait(_) => VerdictKind::Deadlock,
+            Verdict::Deadlock(_) => VerdictKind::Deadlock,
             Verdict::Livelock(_) => VerdictKind::Livelock,
             Verdict::GatedStall(_) => VerdictKind::GatedStall,
-            Verdict::LostUpdate(_) => VerdictKind::LostUpdate,
             Verdict::OtherDeadlock(_) => VerdictKind::OtherDeadlock,
+            Verdict::LostUpdate(_) => VerdictKind::LostUpdate,
             Verdict::Failed(_) => VerdictKind::Failed,
         }
     }
 
     /// A stall of any shape: the system stops consuming events for good.
     pub fn is_stall(&self) -> bool {
-        matches!(
-            self,
-            Verdict::CircularWait(_) | Verdict::Livelock(_) | Verdict::GatedStall(_)
-        )
+        self.kind().is_stall()
     }
 }
 
@@ -103,21 +110,59 @@ impl std::fmt::Display for Verdict {
     }
 }
 
-/// The verdict of a checker run that stopped (or not) with `stop` on `execution`.
-pub(crate) fn classify(stop: Option<&Stop>, execution: &Execution) -> Verdict {
-    match stop {
+/// The verdict of a checker run that found `found` (or nothing) on `execution`.
+///
+/// # Panics
+/// If the explicit search's kind is not what its own path's trace shows: the two models of one
+/// failure disagree, a bug.
+pub(crate) fn classify(found: Option<&Found>, execution: &Execution) -> Verdict {
+    match found {
         None => Verdict::Holds,
-        Some(Stop::Deadlock(report)) => circular_wait(execution)
-            .map(Verdict::CircularWait)
+        Some(Found::Stopped(stop)) => from_stop(stop, execution),
+        Some(Found::Kind(kind)) => {
+            let verdict = detail(*kind, execution);
+            assert_eq!(
+                verdict.kind(),
+                *kind,
+                "the explicit path's trace does not show the failure the search found"
+            );
+            verdict
+        }
+    }
+}
+
+/// A loom or shuttle stop, classified by the trace.
+fn from_stop(stop: &Stop, execution: &Execution) -> Verdict {
+    match stop {
+        Stop::Deadlock(report) => circular_wait(execution)
+            .map(Verdict::Deadlock)
             .or_else(|| gated_stall(execution).map(Verdict::GatedStall))
             .unwrap_or_else(|| Verdict::OtherDeadlock(report.clone())),
-        Some(Stop::NoProgress) => circular_wait(execution)
+        Stop::NoProgress => circular_wait(execution)
             .map(Verdict::Livelock)
             .or_else(|| gated_stall(execution).map(Verdict::GatedStall))
             .unwrap_or_else(|| Verdict::Failed("the step bound ran out".to_owned())),
-        Some(Stop::Panic(message)) => lost_update(execution)
+        Stop::Panic(message) => lost_update(execution)
             .map(Verdict::LostUpdate)
             .unwrap_or_else(|| Verdict::Failed(message.clone())),
+    }
+}
+
+/// The verdict of kind `kind` with its detail read from `execution` (a different kind if the
+/// trace does not show that one).
+fn detail(kind: VerdictKind, execution: &Execution) -> Verdict {
+    let other = || Verdict::OtherDeadlock("every actor is stuck".to_owned());
+    match kind {
+        VerdictKind::Holds => Verdict::Holds,
+        VerdictKind::Deadlock => circular_wait(execution).map_or_else(other, Verdict::Deadlock),
+        VerdictKind::Livelock => circular_wait(execution).map_or_else(other, Verdict::Livelock),
+        VerdictKind::GatedStall => gated_stall(execution).map_or_else(other, Verdict::GatedStall),
+        VerdictKind::OtherDeadlock => other(),
+        VerdictKind::LostUpdate => lost_update(execution).map_or_else(
+            || Verdict::Failed("no pod was lost".into()),
+            Verdict::LostUpdate,
+        ),
+        VerdictKind::Failed => Verdict::Failed("the execution failed".to_owned()),
     }
 }
 
@@ -212,7 +257,10 @@ mod tests {
         };
         recorder.record(
             Actor::Relist,
-            Action::RelistStarted { relist: 1 },
+            Action::RelistStarted {
+                relist: 1,
+                changed: len as u32 + 1,
+            },
             relist_started,
         );
         let of = len as u32 + 1;
@@ -251,16 +299,14 @@ mod tests {
     }
 
     fn deadlock(execution: &Execution) -> Verdict {
-        classify(
-            Some(&Stop::Deadlock("every thread blocked".into())),
-            execution,
-        )
+        let stop = Found::Stopped(Stop::Deadlock("every thread blocked".into()));
+        classify(Some(&stop), execution)
     }
 
     #[test]
     fn the_circular_wait_needs_a_full_channel_a_blocked_relist_and_a_stale_pleg() {
         let stale = Unhealthy::Stale { ago: 3 };
-        let Verdict::CircularWait(cw) = deadlock(&trace(2, 2, 2, true, 3, stale)) else {
+        let Verdict::Deadlock(cw) = deadlock(&trace(2, 2, 2, true, 3, stale)) else {
             panic!("a full channel, a blocked relist and a stale PLEG are the circular wait");
         };
         assert_eq!((cw.channel_len, cw.capacity, cw.index, cw.of), (2, 2, 3, 3));
@@ -283,7 +329,8 @@ mod tests {
             "relist not blocked"
         );
         // With the retry gate the same trace is the livelock.
-        let livelock = classify(Some(&Stop::NoProgress), &trace(2, 2, 2, true, 3, stale));
+        let no_progress = Found::Stopped(Stop::NoProgress);
+        let livelock = classify(Some(&no_progress), &trace(2, 2, 2, true, 3, stale));
         assert_eq!(livelock, Verdict::Livelock(cw));
     }
 
@@ -297,7 +344,7 @@ mod tests {
             }
             execution
         };
-        let Verdict::CircularWait(cw) = deadlock(&started_at(1)) else {
+        let Verdict::Deadlock(cw) = deadlock(&started_at(1)) else {
             panic!("started 2 ticks ago, threshold 1: stale");
         };
         assert_eq!((cw.last_seen_ago, cw.threshold), (2, 1));
@@ -327,7 +374,7 @@ mod tests {
     #[test]
     fn a_panic_without_a_lost_update_is_a_failure_with_its_message() {
         let execution = trace(2, 2, 2, true, 3, Unhealthy::Stale { ago: 3 });
-        let panic = Stop::Panic("assertion failed".into());
+        let panic = Found::Stopped(Stop::Panic("assertion failed".into()));
         assert_eq!(
             classify(Some(&panic), &execution),
             Verdict::Failed("assertion failed".into())

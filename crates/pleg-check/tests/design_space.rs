@@ -61,7 +61,7 @@ fn drop_when_full_with_resync_converges_under_loom() {
 fn the_fix_at_threshold_1_with_two_changes_per_pod_under_loom() {
     let twice = |resync| Scenario {
         capacity: 2,
-        events_per_relist: 2,
+        pods: 2,
         relists: 2,
         threshold: 1,
         resync,
@@ -88,8 +88,8 @@ fn record_after_send_converges_without_resync_under_loom() {
 /// into a doubled capacity-1 channel are fine; three stall exactly as before.
 #[test]
 fn a_bigger_channel_only_raises_the_burst_needed() {
-    let burst = |events_per_relist| Scenario {
-        events_per_relist,
+    let burst = |pods| Scenario {
+        pods,
         ..Scenario::smallest(Design::BlockingBigCapacity)
     };
     assert_eq!(loom(&burst(2)).verdict, Verdict::Holds);
@@ -103,7 +103,7 @@ fn a_bigger_channel_only_raises_the_burst_needed() {
 fn ungated_drain_never_stalls_under_loom() {
     let report = loom(&Scenario::table(Design::UngatedDrain, true));
     assert_holds_non_vacuously(&report);
-    assert!(report.witnesses.relist_blocked > 0);
+    assert!(report.witnesses[pleg_core::Witness::RelistBlocked] > 0);
 }
 
 /// Evented PLEG's health rule (unhealthy while `len == cap`) on its own re-creates a stall:

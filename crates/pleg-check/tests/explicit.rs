@@ -10,10 +10,10 @@
 mod common;
 
 use common::*;
-use pleg_check::explicit::reachable;
+use pleg_check::explicit::{reachable, search};
 use pleg_check::suite::Claim;
 use pleg_check::{check, CheckError, Checker, Report, Schedule, Verdict, VerdictKind};
-use pleg_core::{Design, Gate, MapOrder, Scenario};
+use pleg_core::{Design, Gate, MapOrder, Scenario, Timing};
 use std::collections::BTreeSet;
 
 fn explicit(scenario: &Scenario) -> Report {
@@ -24,17 +24,39 @@ fn unreduced(scenario: &Scenario) -> Report {
     check(scenario, &Checker::Explicit { reduced: false }).expect("small enough")
 }
 
-/// Every cell of the small grid, for `thresholds` and `gates`.
-fn grid(thresholds: &[u32], gates: &[Gate]) -> Vec<Scenario> {
+/// The small grid for one timing: every design, capacity 1–3, pods up to `pods`, relists 1–3,
+/// pods changing once per relist, once or twice, with and without the resync, at `thresholds`
+/// under `gates`.
+fn grid(timing: Timing, pods: u32, thresholds: &[u32], gates: &[Gate]) -> Vec<Scenario> {
     pleg_check::confirm::Grid {
         capacities: vec![1, 2, 3],
-        pods: vec![1, 2, 3],
+        pods: (1..=pods).collect(),
         relists: vec![1, 2, 3],
         changes: vec![None, Some(1), Some(2)],
         thresholds: thresholds.to_vec(),
         gates: gates.to_vec(),
+        timings: vec![timing],
     }
     .scenarios()
+    .collect()
+}
+
+/// The cells the reduced and unreduced searches are compared on: lockstep up to three pods at
+/// thresholds 0–2 under the wait gate and 0 under the retry gate; pods changing at any time —
+/// a larger search — the same with up to two pods, and three at threshold 0 over up to two
+/// relists.
+fn compared_cells() -> Vec<Scenario> {
+    let mut cells = Vec::new();
+    for (timing, pods) in [(Timing::Lockstep, 3), (Timing::Anytime, 2)] {
+        cells.extend(grid(timing, pods, &[0, 1, 2], &[Gate::Wait]));
+        cells.extend(grid(timing, pods, &[0], &[Gate::Retry]));
+    }
+    cells.extend(
+        grid(Timing::Anytime, 3, &[0], &[Gate::Wait])
+            .into_iter()
+            .filter(|s| s.pods == 3 && s.relists <= 2),
+    );
+    cells
 }
 
 /// Whether a checker's verdict agrees with the failures the exhaustive search reaches.
@@ -45,44 +67,48 @@ fn agrees(verdict: VerdictKind, reached: &BTreeSet<VerdictKind>) -> bool {
     }
 }
 
-/// The reductions change no verdict: on every cell the reduced search reaches exactly the
-/// failures the unreduced one does. The state counts are pinned, so a change to either model
-/// that grows or shrinks a search is noticed.
+/// The reductions change no verdict: on every compared cell the reduced search reaches exactly
+/// the failures the unreduced one does. The state counts are pinned, so a change to either
+/// machine that grows or shrinks a search is noticed.
 #[test]
 fn the_reduced_and_unreduced_searches_agree_on_the_small_grid() {
     let (mut reduced_states, mut unreduced_states, mut cells) = (0, 0, 0);
-    let cells_of = grid(&[0, 1, 2], &[Gate::Wait])
-        .into_iter()
-        .chain(grid(&[0], &[Gate::Retry]));
-    for scenario in cells_of {
-        let r = explicit(&scenario);
-        let u = unreduced(&scenario);
-        let (rr, ur) = (
-            reachable(&scenario, true).unwrap(),
-            reachable(&scenario, false).unwrap(),
+    for scenario in compared_cells() {
+        let (r, u) = (
+            search(&scenario, true).unwrap(),
+            search(&scenario, false).unwrap(),
         );
-        assert_eq!(rr, ur, "{scenario:?}");
-        assert_eq!(r.verdict.kind(), u.verdict.kind(), "{scenario:?}");
-        reduced_states += r.explored;
-        unreduced_states += u.explored;
+        assert_eq!(r.failures, u.failures, "{scenario}");
+        reduced_states += r.states;
+        unreduced_states += u.states;
         cells += 1;
     }
-    assert_eq!(cells, 2916 + 972);
-    assert_eq!((reduced_states, unreduced_states), (535_152, 8_631_678));
+    assert_eq!(cells, 6696);
+    assert_eq!((reduced_states, unreduced_states), (1_800_486, 18_557_694));
 }
 
-/// loom, running the real Rust model (channel, condvars, threads, pod cache) once per map
-/// order, agrees with the explicit search on every cell at threshold 0 and on the cells up to
-/// capacity 2 at threshold 1. loom runs at preemption bound 1 — all it affords over a thousand
-/// cells in seconds — and where the explicit search reaches a failure that loom at bound 1 did
-/// not, the same cell is explored again at bound 2, which must find it (one cell needs it).
+/// loom, running the real Rust model (channel, condvars, threads, pod cache) once per
+/// assignment of Go's map order and of when pods change, agrees with the explicit search: in
+/// lockstep on every cell at threshold 0 and on the cells up to capacity 2 and two pods at
+/// threshold 1; with pods changing at any time on every cell with up to two pods and relists
+/// at threshold 0. loom runs at preemption bound 1 — all it affords over so many cells in
+/// seconds — and where the explicit search reaches a failure loom at bound 1 did not, the same
+/// cell is explored again at bound 2, which must find it.
 #[test]
 fn loom_agrees_with_the_explicit_search_on_the_small_grid() {
-    let loom_cells = grid(&[0], &[Gate::Wait]).into_iter().chain(
-        grid(&[1], &[Gate::Wait])
-            .into_iter()
-            .filter(|s| s.capacity <= 2 && s.events_per_relist <= 2),
-    );
+    let small = |s: &Scenario| s.capacity <= 2 && s.pods <= 2;
+    let loom_cells = grid(Timing::Lockstep, 3, &[0], &[Gate::Wait])
+        .into_iter()
+        .chain(
+            grid(Timing::Lockstep, 2, &[1], &[Gate::Wait])
+                .into_iter()
+                .filter(small),
+        )
+        .chain(
+            grid(Timing::Anytime, 2, &[0], &[Gate::Wait])
+                .into_iter()
+                .filter(|s| s.relists <= 2),
+        );
     let (mut cells, mut raised) = (0, Vec::new());
     for scenario in loom_cells {
         let reached = reachable(&scenario, true).unwrap();
@@ -93,23 +119,26 @@ fn loom_agrees_with_the_explicit_search_on_the_small_grid() {
         }
         assert!(
             agrees(report.verdict.kind(), &reached),
-            "{scenario:?}: loom says {}, the explicit search reaches {reached:?}",
+            "{scenario}: loom says {}, the explicit search reaches {reached:?}",
             report.verdict
         );
         cells += 1;
     }
-    assert_eq!(cells, 972 + 432);
+    assert_eq!(cells, 972 + 432 + 432);
     assert_eq!(raised.len(), 1, "{raised:?}");
 }
 
-/// Go's map order in every checker: on every lost-update cell of the small grid (the two
-/// designs that drop events, pods changing once or twice, with and without the resync) loom
-/// (bound 1, raised to 2 where needed), shuttle (random, 500 iterations, pinned seed) and the
-/// explicit search agree.
+/// Data choices in every checker: on every lost-update cell of the small grid (the two designs
+/// that drop events, pods changing once or twice, with and without the resync) loom (bound 1,
+/// raised to 2 where needed), shuttle (random, 500 iterations, pinned seed) and the explicit
+/// search agree — in lockstep up to three pods, at any time up to two.
 #[test]
 fn loom_shuttle_and_explicit_agree_on_every_lost_update_cell() {
     let mut lost = 0;
-    for scenario in grid(&[0], &[Gate::Wait]) {
+    let cells = grid(Timing::Lockstep, 3, &[0], &[Gate::Wait])
+        .into_iter()
+        .chain(grid(Timing::Anytime, 2, &[0], &[Gate::Wait]));
+    for scenario in cells {
         let dropping = matches!(
             scenario.design,
             Design::DropWhenFull | Design::RecordAfterSend
@@ -119,15 +148,15 @@ fn loom_shuttle_and_explicit_agree_on_every_lost_update_cell() {
         }
         let reached = reachable(&scenario, true).unwrap();
         let by_shuttle = shuttle_random(&scenario, 500);
-        assert!(agrees(by_shuttle.verdict.kind(), &reached), "{scenario:?}");
+        assert!(agrees(by_shuttle.verdict.kind(), &reached), "{scenario}");
         let mut by_loom = loom_at(&scenario, 1);
         if !agrees(by_loom.verdict.kind(), &reached) {
             by_loom = loom_at(&scenario, 2);
         }
-        assert!(agrees(by_loom.verdict.kind(), &reached), "{scenario:?}");
+        assert!(agrees(by_loom.verdict.kind(), &reached), "{scenario}");
         lost += u64::from(reached.contains(&VerdictKind::LostUpdate));
     }
-    assert_eq!(lost, 22);
+    assert_eq!(lost, 30);
 }
 
 /// kubelet's own retry gate, exhaustively: the blocking design's stall is a fair cycle in
@@ -154,12 +183,16 @@ fn the_retry_gate_livelocks_blocking_and_not_the_fix() {
 }
 
 /// The counterexample has the fewest moves of any: the smallest stall is relist starting,
-/// filling the one slot, the clock ticking — and then nobody can move.
+/// filling the one slot, blocking on the next pod's send, the clock ticking — and then nobody
+/// can move.
 #[test]
 fn the_counterexample_is_the_shortest_and_replays() {
     let report = explicit(&Scenario::smallest(Design::Blocking));
     assert_circular_wait(&report);
-    assert_eq!(report.schedule, Some(Schedule::Path("s.v0.t".to_owned())));
+    assert_eq!(
+        report.schedule,
+        Some(Schedule::Path("s.v0.v1.t".to_owned()))
+    );
     let Some(Schedule::Path(path)) = report.schedule.clone() else {
         unreachable!()
     };
@@ -182,7 +215,10 @@ fn the_counterexample_is_the_shortest_and_replays() {
 #[test]
 fn every_reduced_counterexample_replays_on_the_unreduced_model() {
     let mut replayed = 0;
-    for scenario in grid(&[2], &[Gate::Wait, Gate::Retry]) {
+    let cells = grid(Timing::Lockstep, 3, &[2], &[Gate::Wait, Gate::Retry])
+        .into_iter()
+        .chain(grid(Timing::Anytime, 3, &[2], &[Gate::Wait, Gate::Retry]));
+    for scenario in cells {
         let report = explicit(&scenario);
         let Some(schedule) = report.schedule.clone() else {
             continue;
@@ -191,21 +227,27 @@ fn every_reduced_counterexample_replays_on_the_unreduced_model() {
         assert_eq!(again.verdict.kind(), report.verdict.kind(), "{scenario:?}");
         replayed += 1;
     }
-    assert_eq!(replayed, 580);
+    assert_eq!(replayed, 1160);
 }
 
-/// What a fixed pod order hides: pods changing twice, room for two, no resync — the fix loses
-/// an update only if relist 2 visits the pods in another order than relist 1.
+/// What a fixed pod order hides, and when: with every pod changing in lockstep (twice, room
+/// for two, no resync) the fix loses an update only if relist 2 visits the pods in another
+/// order than relist 1; when pods change at any time, a fixed order loses it too.
 #[test]
-fn a_fixed_pod_order_hides_a_lost_update_that_go_map_order_reaches() {
-    let twice = Scenario::reordered(Design::DropWhenFull);
-    assert_lost_update(&explicit(&twice));
-    let fixed = Scenario {
-        map_order: MapOrder::Fixed,
-        ..twice
+fn a_fixed_pod_order_hides_a_lost_update_only_in_lockstep() {
+    let lockstep = Scenario {
+        timing: Timing::Lockstep,
+        ..Scenario::reordered(Design::DropWhenFull)
     };
-    assert_eq!(unreduced(&fixed).verdict, Verdict::Holds);
-    let refused = check(&fixed, &Checker::Explicit { reduced: true }).unwrap_err();
+    assert_lost_update(&explicit(&lockstep));
+    let fixed = |s: Scenario| Scenario {
+        map_order: MapOrder::Fixed,
+        ..s
+    };
+    assert_eq!(unreduced(&fixed(lockstep)).verdict, Verdict::Holds);
+    let anytime = fixed(Scenario::reordered(Design::DropWhenFull));
+    assert_lost_update(&unreduced(&anytime));
+    let refused = check(&anytime, &Checker::Explicit { reduced: true }).unwrap_err();
     assert!(matches!(refused, CheckError::Unsupported(_)), "{refused:?}");
 }
 
@@ -215,7 +257,7 @@ fn a_fixed_pod_order_hides_a_lost_update_that_go_map_order_reaches() {
 fn explicit_holds_is_guarded_and_non_vacuous() {
     let burst = |design| Scenario {
         capacity: 100,
-        events_per_relist: 101,
+        pods: 101,
         ..Scenario::smallest(design)
     };
     assert_holds_non_vacuously(&explicit(&burst(Design::DropWhenFull)));
@@ -237,7 +279,7 @@ fn explicit_holds_is_guarded_and_non_vacuous() {
 fn absurd_sizes_are_refused_before_any_search() {
     let absurd = Scenario {
         capacity: 1_000_000_000,
-        events_per_relist: 60_000,
+        pods: 60_000,
         relists: 100,
         ..Scenario::smallest(Design::DropWhenFull)
     };
@@ -245,13 +287,13 @@ fn absurd_sizes_are_refused_before_any_search() {
     assert!(matches!(err, CheckError::TooLarge(_)), "{err:?}");
     assert!(err.to_string().contains("states"), "{err}");
     let named = Scenario {
-        events_per_relist: 70_000,
+        pods: 70_000,
         ..Scenario::smallest(Design::Blocking)
     };
     let err = check(&named, &Checker::Explicit { reduced: true }).unwrap_err();
     assert!(err.to_string().contains("at most 65535 pods"), "{err}");
     let too_many_pods = Scenario {
-        events_per_relist: 11,
+        pods: 11,
         ..Scenario::smallest(Design::Blocking)
     };
     let err = check(&too_many_pods, &Checker::Explicit { reduced: false }).unwrap_err();
@@ -266,9 +308,10 @@ fn every_loom_and_shuttle_trace_walks_the_explicit_model() {
     use pleg_check::explicit::graph::Graph;
     use pleg_check::explicit::path_of_trace;
     let mut walked = 0;
-    let small = grid(&[0], &[Gate::Wait, Gate::Retry])
+    let small = grid(Timing::Lockstep, 2, &[0], &[Gate::Wait, Gate::Retry])
         .into_iter()
-        .filter(|s| s.capacity <= 2 && s.events_per_relist <= 2);
+        .chain(grid(Timing::Anytime, 2, &[0], &[Gate::Wait, Gate::Retry]))
+        .filter(|s| s.capacity <= 2 && s.relists <= 2);
     for scenario in small {
         let graph = Graph::explore(&scenario, 100_000).unwrap();
         let reports = [
@@ -291,5 +334,5 @@ fn every_loom_and_shuttle_trace_walks_the_explicit_model() {
             walked += 1;
         }
     }
-    assert_eq!(walked, 325);
+    assert_eq!(walked, 408);
 }

@@ -8,9 +8,9 @@
 mod common;
 
 use common::*;
-use pleg_core::{Design, MapOrder, Recorder, Scenario};
+use pleg_core::{Design, MapOrder, Recorder, Scenario, Timing};
 use pleg_kubelet::runtime::Loom;
-use pleg_kubelet::Orders;
+use pleg_kubelet::{Choices, Given};
 use std::sync::Arc;
 
 /// The bug: relist fills the one-slot channel, blocks on its second event, the clock passes
@@ -30,7 +30,7 @@ fn blocking_send_deadlocks_under_loom() {
 #[test]
 fn blocking_send_deadlocks_across_relists_under_loom() {
     let scenario = Scenario {
-        events_per_relist: 1,
+        pods: 1,
         relists: 2,
         ..Scenario::smallest(Design::Blocking)
     };
@@ -55,19 +55,27 @@ fn fix_harness_reports_the_stall_when_given_the_blocking_design() {
 
 /// Pinned execution counts: a change to the model (or to how it is recorded) that shrinks or
 /// grows the search is noticed. The bound is named, not read from the environment, so the
-/// test never skips. Pod order gives the counts measured before Go's map order was modelled;
-/// Go's order explores every order of relist 2 (six for three pods), so roughly six times more.
+/// test never skips. Pod order and lockstep changes give the counts measured before Go's map
+/// order and the runtime's timing were modelled; Go's order explores every order of relist 2
+/// (six for three pods), so six times more; the runtime's timing one exploration per way the
+/// pods' changes can land, up to renaming the pods.
 #[test]
 fn loom_execution_counts_are_pinned() {
+    let lockstep = |s: Scenario| Scenario {
+        timing: Timing::Lockstep,
+        ..s
+    };
     let fixed = |s: Scenario| Scenario {
         map_order: MapOrder::Fixed,
-        ..s
+        ..lockstep(s)
     };
     let smallest = loom_at(&fixed(Scenario::smallest(Design::DropWhenFull)), 3);
     let small = loom_at(&fixed(Scenario::small(Design::DropWhenFull)), 3);
     assert_eq!((smallest.explored, small.explored), (3273, 21643));
-    let go = loom_at(&Scenario::small(Design::DropWhenFull), 2);
+    let go = loom_at(&lockstep(Scenario::small(Design::DropWhenFull)), 2);
     assert_eq!(go.explored, 6 * 1214);
+    let anytime = loom_at(&Scenario::smallest(Design::DropWhenFull), 2);
+    assert_eq!(anytime.explored, 1145);
 }
 
 /// Recording adds no interleavings: loom explores exactly as many executions with a recorder
@@ -80,12 +88,13 @@ fn recording_does_not_change_what_loom_explores() {
         builder.preemption_bound = Some(3);
         let scenario = Scenario {
             map_order: MapOrder::Fixed,
+            timing: Timing::Lockstep,
             ..Scenario::small(Design::DropWhenFull)
         };
         let model_recorder = Arc::clone(&recorder);
         builder.check(move || {
-            let orders = Orders::Given(Vec::new());
-            pleg_kubelet::run_in_order::<Loom>(&scenario, &model_recorder, orders);
+            let choices = Choices::Given(Given::default());
+            pleg_kubelet::run_with::<Loom>(&scenario, &model_recorder, choices);
         });
         recorder.executions()
     };
@@ -104,6 +113,6 @@ fn loom_refuses_to_choose_a_map_order() {
         ..Scenario::smallest(Design::DropWhenFull)
     };
     loom::model(move || {
-        pleg_kubelet::run_in_order::<Loom>(&scenario, &Arc::new(Recorder::new()), Orders::Runtime);
+        pleg_kubelet::run_with::<Loom>(&scenario, &Arc::new(Recorder::new()), Choices::Runtime);
     });
 }

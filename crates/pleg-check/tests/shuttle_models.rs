@@ -8,7 +8,7 @@ mod common;
 
 use common::*;
 use pleg_check::{check, CheckError, Checker, Schedule};
-use pleg_core::{Design, MapOrder, Scenario};
+use pleg_core::{Design, MapOrder, Scenario, Timing};
 
 fn replay(scenario: &Scenario, schedule: &str) -> Result<pleg_check::Report, CheckError> {
     let checker = Checker::Replay {
@@ -60,11 +60,15 @@ fn shuttle_fix_harness_reports_the_stall_when_given_the_blocking_design() {
 }
 
 /// Go's map order comes from shuttle's own random source, so shuttle explores it: with pods
-/// changing twice, the fix without the resync loses an update only when the two relists visit
-/// the pods in different orders — which random scheduling finds, and a fixed order cannot.
+/// changing twice in lockstep, the fix without the resync loses an update only when the two
+/// relists visit the pods in different orders — which random scheduling finds, and a fixed
+/// order cannot.
 #[test]
 fn shuttle_explores_go_map_order() {
-    let twice = Scenario::reordered(Design::DropWhenFull);
+    let twice = Scenario {
+        timing: Timing::Lockstep,
+        ..Scenario::reordered(Design::DropWhenFull)
+    };
     assert_lost_update(&shuttle_random(&twice, 2_000));
     let fixed = Scenario {
         map_order: MapOrder::Fixed,
@@ -111,10 +115,12 @@ fn garbage_schedule_is_an_error_not_a_panic() {
 #[test]
 fn kept_schedule_still_replays_to_the_circular_wait() {
     const KEPT: &str = "91022293dd9af3f89a86ef85010040d9a22552924559b4254912";
-    // Recorded before Go's map order was modelled: pod order draws no random choices.
+    // Recorded before Go's map order and the pods' own timing were modelled: neither pod order
+    // nor when pods change draws a random choice.
     let scenario = Scenario {
         threshold: 1,
         map_order: MapOrder::Fixed,
+        timing: Timing::Lockstep,
         ..Scenario::small(Design::Blocking)
     };
     let replayed = replay(&scenario, KEPT).expect("the kept schedule fits the model");

@@ -11,7 +11,7 @@ use std::collections::BTreeSet;
 #[test]
 fn the_default_suite_covers_the_design_space() {
     let claims = default_claims(Some(2));
-    assert_eq!(claims.len(), 30);
+    assert_eq!(claims.len(), 31);
     let all = |f: &dyn Fn(&Scenario) -> bool| claims.iter().any(|c| f(&c.scenario));
     let designs: BTreeSet<_> = claims.iter().map(|c| c.scenario.design.name()).collect();
     assert_eq!(designs.len(), Design::ALL.len(), "{designs:?}");
@@ -22,7 +22,11 @@ fn the_default_suite_covers_the_design_space() {
         .filter(|&k| k != CheckerKind::Replay)
         .collect();
     assert_eq!(checkers, expected);
-    assert!(all(&|s| s.capacity == 1000 && s.events_per_relist == 1001));
+    assert!(all(&|s| s.capacity == 1000 && s.pods == 1001));
+    assert!(
+        all(&|s| s.timing == pleg_core::Timing::Anytime)
+            && all(&|s| s.timing == pleg_core::Timing::Lockstep)
+    );
     assert!(all(&|s| s.threshold > 0 && s.resync) && all(&|s| s.threshold > 0 && !s.resync));
     assert!(all(&|s| s.gate == Gate::Retry));
     assert!(all(&|s| !s.resync) && all(&|s| s.resync));

@@ -10,7 +10,7 @@
 
 use clap::builder::{PossibleValue, TypedValueParser};
 use clap::error::ErrorKind;
-use pleg_core::{Design, Gate, MapOrder, Named, Scenario, ScenarioError};
+use pleg_core::{Design, Gate, MapOrder, Named, Scenario, ScenarioError, Timing};
 use std::ffi::OsStr;
 use std::marker::PhantomData;
 
@@ -53,14 +53,14 @@ pub struct ScenarioArgs {
     /// The eventChannel's capacity (kubelet: 1000).
     #[arg(long, default_value_t = 1, value_parser = parse_capacity)]
     pub capacity: usize,
-    /// Pods; each changes once per relist, so this is the number of events per relist.
-    #[arg(long, visible_alias = "pods", default_value_t = 2)]
-    pub events: u32,
+    /// Pods on the node; each relist sends one event per pod that changed since the last.
+    #[arg(long, visible_alias = "events", default_value_t = 2, value_parser = parse_pods)]
+    pub pods: u32,
     /// Number of relists.
     #[arg(long, default_value_t = 1, value_parser = parse_relists)]
     pub relists: u32,
-    /// State changes per pod (once per relist for the first N relists) [default: every relist].
-    #[arg(long)]
+    /// How many times each pod's state may change [default: once per relist].
+    #[arg(long, value_parser = parse_changes)]
     pub changes: Option<u32>,
     /// relistThreshold in clock ticks; the clock ticks threshold+1 times.
     #[arg(long, default_value_t = 0)]
@@ -76,6 +76,11 @@ pub struct ScenarioArgs {
     /// anew every relist) or `fixed` (pod order, to see what a fixed order hides).
     #[arg(long, default_value = "go", value_parser = by_name::<MapOrder>())]
     pub map_order: MapOrder,
+    /// When pods change: `anytime` (each pod whenever its containers do, independently of the
+    /// others and of the relists, as kubelet sees it) or `lockstep` (every pod once before each
+    /// of the first N relists, to see what that hides).
+    #[arg(long, default_value = "anytime", value_parser = by_name::<Timing>())]
+    pub timing: Timing,
 }
 
 impl ScenarioArgs {
@@ -87,13 +92,14 @@ impl ScenarioArgs {
         let scenario = Scenario {
             design,
             capacity: self.capacity,
-            events_per_relist: self.events,
+            pods: self.pods,
             relists: self.relists,
             changes: self.changes,
             threshold: self.threshold,
             resync: !self.no_resync,
             gate: self.gate,
             map_order: self.map_order,
+            timing: self.timing,
         };
         scenario.validate().map_err(|e| e.to_string())?;
         Ok(scenario)
@@ -107,7 +113,7 @@ pub fn scenario_args(scenario: &Scenario) -> Vec<String> {
     let mut args = vec![
         format!("--design {}", s.design),
         format!("--capacity {}", s.capacity),
-        format!("--events {}", s.events_per_relist),
+        format!("--pods {}", s.pods),
         format!("--relists {}", s.relists),
     ];
     if let Some(changes) = s.changes {
@@ -119,6 +125,7 @@ pub fn scenario_args(scenario: &Scenario) -> Vec<String> {
     }
     args.push(format!("--gate {}", s.gate));
     args.push(format!("--map-order {}", s.map_order));
+    args.push(format!("--timing {}", s.timing));
     args
 }
 
@@ -127,6 +134,24 @@ pub fn parse_capacity(s: &str) -> Result<usize, String> {
     match s.parse::<usize>() {
         Ok(0) => Err(ScenarioError::ZeroCapacity.to_string()),
         Ok(c) => Ok(c),
+        Err(e) => Err(e.to_string()),
+    }
+}
+
+/// A number of pods; zero is refused with the model's own reason ([`ScenarioError::ZeroPods`]).
+pub fn parse_pods(s: &str) -> Result<u32, String> {
+    match s.parse::<u32>() {
+        Ok(0) => Err(ScenarioError::ZeroPods.to_string()),
+        Ok(p) => Ok(p),
+        Err(e) => Err(e.to_string()),
+    }
+}
+
+/// A number of changes per pod; zero is refused ([`ScenarioError::ZeroChanges`]).
+pub fn parse_changes(s: &str) -> Result<u32, String> {
+    match s.parse::<u32>() {
+        Ok(0) => Err(ScenarioError::ZeroChanges.to_string()),
+        Ok(k) => Ok(k),
         Err(e) => Err(e.to_string()),
     }
 }
@@ -173,17 +198,18 @@ mod tests {
             for changes in [None, Some(1), Some(2)] {
                 for resync in [true, false] {
                     for &gate in Gate::ALL {
-                        for &map_order in MapOrder::ALL {
+                        for (&map_order, &timing) in MapOrder::ALL.iter().zip(Timing::ALL) {
                             let scenario = Scenario {
                                 design,
                                 capacity: 3,
-                                events_per_relist: 4,
+                                pods: 4,
                                 relists: 2,
                                 changes,
                                 threshold: 2,
                                 resync,
                                 gate,
                                 map_order,
+                                timing,
                             };
                             let line = format!("probe {}", scenario_args(&scenario).join(" "));
                             let probe = Probe::try_parse_from(line.split_whitespace())

@@ -47,7 +47,7 @@ pub fn designs_table(rows: &[designs::Row], bound: Option<usize>, iterations: us
          same verdicts. stalls-from: the smallest burst of events into capacity 1 that stalls. \
          blocking-big-capacity's channel is {}x larger.\n",
         s.capacity,
-        s.events_per_relist,
+        s.pods,
         s.relists,
         s.threshold,
         match bound {

@@ -16,12 +16,13 @@ mod svg;
 
 use args::{by_name, parse_bound, Bound, ScenarioArgs};
 use clap::{Parser, Subcommand};
+use pleg_check::confirm::Grid;
 use pleg_check::suite::{self, Claim};
 use pleg_check::{
     check, check_with_progress, loom_preemption_bound, CheckError, Checker, CheckerKind, Schedule,
     VerdictKind, DEFAULT_PCT_DEPTH, DEFAULT_SHUTTLE_SEED,
 };
-use pleg_core::{laws, Design, Scenario};
+use pleg_core::{laws, Design, Scenario, Timing};
 use render::Judged;
 use std::io::IsTerminal;
 use std::path::PathBuf;
@@ -75,34 +76,52 @@ struct PlayArgs {
 #[derive(clap::Args, Debug)]
 struct LawsArgs {
     /// Capacities of the grid.
-    #[arg(long, value_delimiter = ',', default_value = "1,2,3,4,5,6,7", value_parser = args::parse_capacity)]
+    #[arg(long, value_delimiter = ',', default_values_t = Grid::default().capacities, value_parser = args::parse_capacity)]
     capacities: Vec<usize>,
     /// Pod counts of the grid.
-    #[arg(long, value_delimiter = ',', default_value = "1,2,3,4", value_parser = clap::value_parser!(u32).range(1..=64))]
+    #[arg(long, value_delimiter = ',', default_values_t = Grid::default().pods, value_parser = clap::value_parser!(u32).range(1..=64))]
     pods: Vec<u32>,
     /// Relist counts of the grid.
-    #[arg(long, value_delimiter = ',', default_value = "1,2,3,4", value_parser = clap::value_parser!(u32).range(1..=6))]
+    #[arg(long, value_delimiter = ',', default_values_t = Grid::default().relists, value_parser = clap::value_parser!(u32).range(1..=6))]
     relists: Vec<u32>,
-    /// Changes per pod: numbers, or `every` (every relist).
-    #[arg(long, value_delimiter = ',', default_value = "every,1,2", value_parser = parse_changes)]
-    changes: Vec<Option<u32>>,
+    /// Changes per pod: numbers from 1 to 6, or `every` (once per relist).
+    #[arg(long, value_delimiter = ',', default_values_t = Grid::default().changes.into_iter().map(Changes), value_parser = parse_changes)]
+    changes: Vec<Changes>,
     /// relistThresholds of the grid.
-    #[arg(long, value_delimiter = ',', default_value = "0,2", value_parser = clap::value_parser!(u32).range(0..=8))]
+    #[arg(long, value_delimiter = ',', default_values_t = Grid::default().thresholds, value_parser = clap::value_parser!(u32).range(0..=8))]
     thresholds: Vec<u32>,
+    /// When pods change, in the grid's cells.
+    #[arg(long, value_delimiter = ',', default_values_t = Grid::default().timings, value_parser = by_name::<Timing>())]
+    timings: Vec<Timing>,
     /// Print JSON on stdout instead of the tables.
     #[arg(long)]
     json: bool,
 }
 
-fn parse_changes(s: &str) -> Result<Option<u32>, String> {
+/// A grid's changes per pod, as the command line spells them.
+#[derive(Debug, Clone, Copy)]
+struct Changes(Option<u32>);
+
+impl std::fmt::Display for Changes {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.0 {
+            None => f.write_str("every"),
+            Some(k) => write!(f, "{k}"),
+        }
+    }
+}
+
+fn parse_changes(s: &str) -> Result<Changes, String> {
     match s {
-        "every" => Ok(None),
+        "every" => Ok(Changes(None)),
         n => n
             .parse::<u32>()
             .ok()
-            .filter(|&k| k <= 6)
-            .map(Some)
-            .ok_or_else(|| format!("expected 'every' or a number of changes up to 6, not '{n}'")),
+            .filter(|&k| (1..=6).contains(&k))
+            .map(|k| Changes(Some(k)))
+            .ok_or_else(|| {
+                format!("expected 'every' or a number of changes from 1 to 6, not '{n}'")
+            }),
     }
 }
 
@@ -325,12 +344,12 @@ fn run_replay(args: &ReplayArgs) -> Result<ExitCode, String> {
 fn run_scale(args: &ScaleArgs) -> Result<ExitCode, String> {
     let mut rows = Vec::new();
     for &capacity in &args.capacities {
-        for &events_per_relist in &args.events {
+        for &pods in &args.events {
             for &relists in &args.relists {
                 for &bound in &args.bounds {
                     let scenario = Scenario {
                         capacity,
-                        events_per_relist,
+                        pods,
                         relists,
                         threshold: args.threshold,
                         ..Scenario::smallest(Design::DropWhenFull)
@@ -425,15 +444,16 @@ fn run_designs(args: &DesignsArgs) -> Result<ExitCode, String> {
 }
 
 fn run_laws(args: &LawsArgs) -> Result<ExitCode, String> {
-    let grid = pleg_check::confirm::Grid {
+    let grid = Grid {
         capacities: args.capacities.clone(),
         pods: args.pods.clone(),
         relists: args.relists.clone(),
-        changes: args.changes.clone(),
+        changes: args.changes.iter().map(|c| c.0).collect(),
         thresholds: args.thresholds.clone(),
-        ..pleg_check::confirm::Grid::default()
+        timings: args.timings.clone(),
+        ..Grid::default()
     };
-    let cells = grid.scenarios().len();
+    let cells = grid.len();
     let confirmation = {
         let hush = hush::Hush::stderr();
         let counter = Arc::new(AtomicU64::new(0));

@@ -3,8 +3,9 @@
 use crate::args::scenario_args;
 use comfy_table::{presets, CellAlignment, ContentArrangement, Table};
 use pleg_check::explicit::Search;
-use pleg_check::{story, Checker, Report, Schedule, Verdict, VerdictKind};
-use pleg_core::{Gate, MapOrder, Named, Scenario};
+use pleg_check::{story, Checker, CheckerKind, Report, Schedule, Verdict, VerdictKind};
+use pleg_core::scenario::LABEL_HEADER;
+use pleg_core::{Actor, Named, Scenario, Witness, Witnesses};
 use serde::Serialize;
 use std::fmt::Write;
 
@@ -60,68 +61,71 @@ pub fn lines(table: &Table) -> String {
         .collect()
 }
 
-/// `C/E/R/T`, plus what differs from kubelet's defaults.
-fn scenario_label(s: &Scenario) -> String {
-    let mut label = format!(
-        "{}/{}/{}/{}",
-        s.capacity, s.events_per_relist, s.relists, s.threshold
-    );
-    if let Some(k) = s.changes {
-        let _ = write!(label, " changes={k}");
-    }
-    if !s.resync {
-        label.push_str(" no-resync");
-    }
-    if s.gate == Gate::Retry {
-        label.push_str(" retry-gate");
-    }
-    if s.map_order == MapOrder::Fixed {
-        label.push_str(" fixed-order");
-    }
-    label
-}
-
 /// The human table, then one line per stall saying what froze, then the first story.
 pub fn table(results: &[Judged<'_>]) -> String {
-    let mut table = new_table(&[
-        "design", "checker", "C/E/R/T", "bounds", "verdict", "explored", "full", "blocked",
-        "discard", "gated", "mid", "seconds", "claim",
-    ]);
+    let mut header = vec![
+        "design",
+        "checker",
+        LABEL_HEADER,
+        "bounds",
+        "verdict",
+        "explored",
+    ];
+    header.extend(Witness::ALL.iter().map(|w| w.name()));
+    header.extend(["seconds", "claim"]);
+    let mut table = new_table(&header);
     for judged in results {
         let report = judged.report;
         let s = &report.scenario;
-        let w = &report.witnesses;
-        table.add_row(vec![
+        let mut row = vec![
             s.design.to_string(),
             report.checker.to_string(),
-            scenario_label(s),
+            s.label(),
             report.checker.bounds(),
             report.verdict.to_string(),
             report.explored.to_string(),
-            w.channel_full.to_string(),
-            w.relist_blocked.to_string(),
-            w.discards.to_string(),
-            w.gate_closed.to_string(),
-            w.drained_mid_relist.to_string(),
-            format!("{:.2}", report.seconds),
-            judged.claim(),
-        ]);
+        ];
+        row.extend(report.witnesses.iter().map(|(_, n)| n.to_string()));
+        row.extend([format!("{:.2}", report.seconds), judged.claim()]);
+        table.add_row(row);
     }
-    align_right(&mut table, &[5, 6, 7, 8, 9, 10, 11]);
+    let numbers = 5..6 + Witness::ALL.len() + 1;
+    align_right(&mut table, &numbers.collect::<Vec<_>>());
     let mut out = lines(&table);
-    out.push_str(
-        "\nC/E/R/T: capacity / events per relist / relists / relistThreshold in ticks.\n\
-         explored: executions (loom), iterations (shuttle), states (explicit).\n\
-         full, blocked, discard, gated, mid: executions (explicit: states, and moves for discard\n\
-         and mid) that reached a full eventChannel, relist blocked in a send, a discarded event, a\n\
-         closed PLEG health gate, syncLoop draining while a relist was mid-batch. A \"holds\" must\n\
-         reach the ones its design can.\n",
-    );
+    out.push('\n');
+    out.push_str(&legend());
     out.push_str(&searches(results));
+    out.push_str(&stall_lines(results));
+    if let Some(judged) = results.iter().find(|j| j.report.counterexample.is_some()) {
+        out.push('\n');
+        out.push_str(&story_block(judged.report));
+    }
+    out
+}
+
+/// What the columns of the verdict table mean: printed under every table, and in `--help`.
+pub fn legend() -> String {
+    let witnesses: Vec<String> = Witness::ALL
+        .iter()
+        .map(|w| format!("{} ({})", w.name(), w.phrase()))
+        .collect();
+    format!(
+        "{LABEL_HEADER}: capacity / pods / relists / relistThreshold in ticks, then what differs \
+         from kubelet's defaults.\nexplored: executions (loom), iterations (shuttle), states \
+         (explicit).\n{}: how many executions (loom, shuttle) reached each; for the explicit \
+         checker, how many states showed it (moves, for discard and mid). A \"holds\" must \
+         reach the ones its design can.\n",
+        witnesses.join(", ")
+    )
+}
+
+/// One line per stall saying what froze.
+fn stall_lines(results: &[Judged<'_>]) -> String {
     let stalls: Vec<_> = results
         .iter()
         .filter_map(|j| stall_line(j.report).map(|line| (j.report, line)))
         .collect();
+    let mut out = String::new();
     for (report, line) in &stalls {
         let _ = write!(
             out,
@@ -131,10 +135,6 @@ pub fn table(results: &[Judged<'_>]) -> String {
     }
     if !stalls.is_empty() {
         out.push('\n');
-    }
-    if let Some(judged) = results.iter().find(|j| j.report.counterexample.is_some()) {
-        out.push('\n');
-        out.push_str(&story_block(judged.report));
     }
     out
 }
@@ -147,32 +147,37 @@ fn searches(results: &[Judged<'_>]) -> String {
         .filter_map(|j| j.report.search.as_ref().map(|s| (j.report, s)))
         .filter(|(_, s)| results.len() == 1 || s.states >= LARGE)
         .collect();
-    let Some(peak) = shown.iter().filter_map(|(_, s)| s.peak_memory_bytes).max() else {
+    if shown.is_empty() {
         return String::new();
-    };
+    }
     let mut table = new_table(&[
         "design",
-        "C/E/R/T",
+        LABEL_HEADER,
         "search",
         "states",
         "transitions",
         "states/s",
         "widest layer",
+        "peak MB",
     ]);
     for (report, search) in &shown {
         table.add_row(vec![
             report.scenario.design.to_string(),
-            scenario_label(&report.scenario),
+            report.scenario.label(),
             report.checker.bounds(),
             search.states.to_string(),
             search.transitions.to_string(),
             format!("{:.0}", search.states as f64 / report.seconds.max(1e-9)),
             search.widest_layer.to_string(),
+            search
+                .peak_memory_bytes
+                .map_or("?".to_owned(), |b| format!("{:.0}", b as f64 / 1e6)),
         ]);
     }
-    align_right(&mut table, &[3, 4, 5, 6]);
+    align_right(&mut table, &[3, 4, 5, 6, 7]);
     let mut out = format!(
-        "\nExplicit searches{}: the widest layer is the most states held in memory at once.\n",
+        "\nExplicit searches{}: the widest layer is the most states held in memory at once; \
+         peak MB is the process's peak memory during the search.\n",
         if results.len() > 1 {
             format!(" of {LARGE} states or more")
         } else {
@@ -180,11 +185,6 @@ fn searches(results: &[Judged<'_>]) -> String {
         }
     );
     out.push_str(&lines(&table));
-    let _ = writeln!(
-        out,
-        "Peak memory of this process: {:.0} MB.",
-        peak as f64 / 1e6
-    );
     out
 }
 
@@ -238,23 +238,27 @@ pub fn replay_command(report: &Report) -> Option<String> {
 fn stall_line(report: &Report) -> Option<String> {
     match &report.verdict {
         Verdict::Holds => None,
-        Verdict::CircularWait(cw) => Some(format!(
+        Verdict::Deadlock(cw) => Some(format!(
             "relist blocked sending event {} of {} ({}) into a full eventChannel ({}/{}); \
              syncLoop skipping pod synchronization - PLEG is not healthy: pleg was last seen \
-             active {} ticks ago; threshold is {} ticks. Nobody consumes the channel.",
+             active {} ago; threshold is {}. Nobody consumes the channel.",
             cw.index,
             cw.of,
             cw.blocked_event,
             cw.channel_len,
             cw.capacity,
-            cw.last_seen_ago,
-            cw.threshold
+            story::ticks(cw.last_seen_ago),
+            story::ticks(cw.threshold)
         )),
         Verdict::Livelock(cw) => Some(format!(
             "relist blocked sending event {} of {} into a full eventChannel ({}/{}); syncLoop \
-             retries for ever, PLEG stale for {} ticks (threshold {}): busy, and nothing \
-             consumed.",
-            cw.index, cw.of, cw.channel_len, cw.capacity, cw.last_seen_ago, cw.threshold
+             retries for ever, PLEG stale for {} (threshold {}): busy, and nothing consumed.",
+            cw.index,
+            cw.of,
+            cw.channel_len,
+            cw.capacity,
+            story::ticks(cw.last_seen_ago),
+            story::ticks(cw.threshold)
         )),
         Verdict::GatedStall(g) => Some(format!(
             "eventChannel full ({}/{}) makes EventedPLEG unhealthy; syncLoop, its only reader, \
@@ -281,48 +285,42 @@ struct JsonResults<'a> {
     results: Vec<JsonResult<'a>>,
 }
 
+/// One check in JSON: its scenario's fields, then the report (docs/json.md, and the schema in
+/// docs/schema/check.json that every test holds the output to).
 #[derive(Serialize)]
 struct JsonResult<'a> {
-    design: &'a str,
-    checker: &'a str,
-    capacity: usize,
-    events_per_relist: u32,
-    relists: u32,
-    changes: u32,
-    threshold: u32,
-    resync: bool,
-    gate: &'a str,
-    map_order: &'a str,
+    #[serde(flatten)]
+    scenario: &'a Scenario,
+    /// `K`: the changes of one pod the relists can tell apart.
+    changes_seen: u32,
+    checker: CheckerKind,
     bounds: String,
-    verdict: &'a str,
+    verdict: VerdictKind,
     explored: u64,
     seconds: f64,
-    witnesses: JsonWitnesses,
-    expected: Option<&'a str>,
+    witnesses: &'a Witnesses,
+    expected: Option<VerdictKind>,
     confirmed: bool,
     judged: bool,
     #[serde(skip_serializing_if = "Option::is_none")]
     detail: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    search: Option<JsonSearch>,
+    search: Option<JsonSearch<'a>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     counterexample: Option<JsonCounterexample<'a>>,
 }
 
-/// What an explicit search measured.
+/// What an explicit search measured, and its rate.
 #[derive(Serialize)]
-struct JsonSearch {
-    reduced: bool,
-    states: u64,
-    transitions: u64,
+struct JsonSearch<'a> {
+    #[serde(flatten)]
+    search: &'a Search,
     states_per_second: f64,
-    widest_layer: usize,
-    peak_memory_bytes: Option<u64>,
 }
 
 #[derive(Serialize)]
 struct JsonCounterexample<'a> {
-    checker: &'a str,
+    checker: CheckerKind,
     #[serde(skip_serializing_if = "Option::is_none")]
     preemption_bound: Option<usize>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -333,31 +331,9 @@ struct JsonCounterexample<'a> {
     cycle: String,
 }
 
-/// Executions (loom, shuttle) that reached each interesting state.
-#[derive(Serialize)]
-struct JsonWitnesses {
-    channel_full: u64,
-    relist_blocked: u64,
-    discards: u64,
-    gate_closed: u64,
-    drained_mid_relist: u64,
-}
-
-impl From<&pleg_core::Witnesses> for JsonWitnesses {
-    fn from(w: &pleg_core::Witnesses) -> Self {
-        JsonWitnesses {
-            channel_full: w.channel_full,
-            relist_blocked: w.relist_blocked,
-            discards: w.discards,
-            gate_closed: w.gate_closed,
-            drained_mid_relist: w.drained_mid_relist,
-        }
-    }
-}
-
 #[derive(Serialize)]
 struct JsonStep {
-    actor: &'static str,
+    actor: Actor,
     action: String,
     channel_len: usize,
     now: u32,
@@ -371,7 +347,7 @@ fn json_counterexample(report: &Report) -> Option<JsonCounterexample<'_>> {
         .iter()
         .zip(story::narrate(execution))
         .map(|(step, line)| JsonStep {
-            actor: step.actor.name(),
+            actor: step.actor,
             action: line.text,
             channel_len: step.channel_len,
             now: step.now,
@@ -379,7 +355,7 @@ fn json_counterexample(report: &Report) -> Option<JsonCounterexample<'_>> {
         })
         .collect();
     Some(JsonCounterexample {
-        checker: report.checker.name(),
+        checker: report.checker.kind(),
         preemption_bound: match report.checker {
             Checker::Loom { .. } => report.counterexample_bound,
             _ => None,
@@ -398,34 +374,22 @@ pub fn json(results: &[Judged<'_>]) -> String {
         .iter()
         .map(|judged| {
             let report = judged.report;
-            let s = &report.scenario;
             JsonResult {
-                design: s.design.name(),
-                checker: report.checker.name(),
-                capacity: s.capacity,
-                events_per_relist: s.events_per_relist,
-                relists: s.relists,
-                changes: s.changes(),
-                threshold: s.threshold,
-                resync: s.resync,
-                gate: s.gate.name(),
-                map_order: s.map_order.name(),
+                scenario: &report.scenario,
+                changes_seen: report.scenario.changes_seen(),
+                checker: report.checker.kind(),
                 bounds: report.checker.bounds(),
-                verdict: report.verdict.kind().name(),
+                verdict: report.verdict.kind(),
                 explored: report.explored,
                 seconds: report.seconds,
-                witnesses: (&report.witnesses).into(),
-                expected: judged.expect.map(VerdictKind::name),
+                witnesses: &report.witnesses,
+                expected: judged.expect,
                 confirmed: judged.judgement.is_ok(),
                 judged: judged.judging,
                 detail: stall_line(report),
-                search: report.search.map(|search| JsonSearch {
-                    reduced: search.reduced,
-                    states: search.states,
-                    transitions: search.transitions,
+                search: report.search.as_ref().map(|search| JsonSearch {
+                    search,
                     states_per_second: search.states as f64 / report.seconds.max(1e-9),
-                    widest_layer: search.widest_layer,
-                    peak_memory_bytes: search.peak_memory_bytes,
                 }),
                 counterexample: json_counterexample(report),
             }
@@ -438,10 +402,7 @@ pub fn json(results: &[Judged<'_>]) -> String {
 pub fn scale_table(rows: &[(usize, Report)]) -> String {
     let mut table = new_table(&[
         "design",
-        "C",
-        "E",
-        "R",
-        "T",
+        LABEL_HEADER,
         "bound",
         "verdict",
         "executions",
@@ -449,13 +410,9 @@ pub fn scale_table(rows: &[(usize, Report)]) -> String {
         "executions/s",
     ]);
     for (bound, r) in rows {
-        let s = &r.scenario;
         table.add_row(vec![
-            s.design.to_string(),
-            s.capacity.to_string(),
-            s.events_per_relist.to_string(),
-            s.relists.to_string(),
-            s.threshold.to_string(),
+            r.scenario.design.to_string(),
+            r.scenario.label(),
             bound.to_string(),
             r.verdict.to_string(),
             r.explored.to_string(),
@@ -463,19 +420,16 @@ pub fn scale_table(rows: &[(usize, Report)]) -> String {
             format!("{:.0}", r.explored as f64 / r.seconds.max(1e-9)),
         ]);
     }
-    align_right(&mut table, &[7, 8, 9]);
+    align_right(&mut table, &[4, 5, 6]);
     lines(&table)
 }
 
 #[derive(Serialize)]
 struct JsonScaleRow<'a> {
-    design: &'a str,
-    capacity: usize,
-    events_per_relist: u32,
-    relists: u32,
-    threshold: u32,
+    #[serde(flatten)]
+    scenario: &'a Scenario,
     preemption_bound: usize,
-    verdict: &'a str,
+    verdict: VerdictKind,
     explored: u64,
     seconds: f64,
 }
@@ -484,13 +438,9 @@ pub fn scale_json(rows: &[(usize, Report)]) -> String {
     let rows: Vec<_> = rows
         .iter()
         .map(|(bound, r)| JsonScaleRow {
-            design: r.scenario.design.name(),
-            capacity: r.scenario.capacity,
-            events_per_relist: r.scenario.events_per_relist,
-            relists: r.scenario.relists,
-            threshold: r.scenario.threshold,
+            scenario: &r.scenario,
             preemption_bound: *bound,
-            verdict: r.verdict.kind().name(),
+            verdict: r.verdict.kind(),
             explored: r.explored,
             seconds: r.seconds,
         })

@@ -59,8 +59,7 @@ pub fn render(report: &Report) -> String {
         out,
         r#"<text x="20" y="28" font-size="14" font-weight="bold">{}</text>"#,
         esc(&format!(
-            "pleg-spec counterexample: {}, capacity {}, {} events x {} relists, threshold {} ({found})",
-            s.design, s.capacity, s.events_per_relist, s.relists, s.threshold
+            "pleg-spec counterexample: {s} (C/P/R/T), found by {found}"
         ))
     );
     for (lane, title) in [
@@ -191,7 +190,7 @@ fn draw_step(
 /// discard and the "no change" of a lost pod.
 fn highlighted(step: &Step, verdict: &Verdict) -> bool {
     match verdict {
-        Verdict::CircularWait(_) | Verdict::Livelock(_) => matches!(
+        Verdict::Deadlock(_) | Verdict::Livelock(_) => matches!(
             step.action,
             Action::BlockedInSend { .. } | Action::SkippedUnhealthy { .. }
         ),
@@ -269,7 +268,7 @@ mod tests {
     #[test]
     fn the_fill_bar_is_drawn_against_the_real_capacity() {
         let report = loom(&Scenario {
-            events_per_relist: 3,
+            pods: 3,
             ..Scenario::smallest(Design::BlockingBigCapacity)
         });
         let svg = render(&report);

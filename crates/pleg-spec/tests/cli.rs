@@ -40,6 +40,8 @@ fn blocking_at_kubelet_size_under_pct_reports_deadlock() {
             "1001",
             "--relists",
             "1",
+            "--timing",
+            "lockstep",
             "--json",
         ],
     );
@@ -65,7 +67,7 @@ fn the_default_suite_confirms_every_claim() {
         String::from_utf8_lossy(&out.stdout)
     );
     let results = json(&out)["results"].as_array().unwrap().clone();
-    assert_eq!(results.len(), 30);
+    assert_eq!(results.len(), 31);
     assert!(results
         .iter()
         .all(|r| r["confirmed"] == true && r["judged"] == true));
@@ -290,10 +292,10 @@ fn check_tells_the_smallest_counterexample_as_numbered_steps() {
     let text = String::from_utf8(out.stdout).unwrap();
     assert!(text.contains("found at preemption bound 0"), "{text}");
     for step in [
-        "1. relist    relist #1 starts: updateRelistTime(0)",
-        "3. relist    pod cache and podRecords updated for pod 1; g.eventChannel <- event 2 of 2 (pod 1, relist #1) blocks: eventChannel is full (1/1)",
-        "4. clock     now = 1: relist last started 1 ticks ago > relistThreshold 0 — PLEG is now unhealthy",
-        "5. syncLoop  skipping pod synchronization - [PLEG is not healthy: pleg was last seen active 1 ticks ago; threshold is 0 ticks]",
+        "1. relist    relist #1 starts: updateRelistTime(0) — PLEG last seen active now; 2 pods changed since podRecords last saw them",
+        "3. relist    pod cache and podRecords updated for pod 1 (version 1); g.eventChannel <- event 2 of 2 (pod 1, relist #1) blocks: eventChannel is full (1/1)",
+        "4. clock     now = 1: relist last started 1 tick ago > relistThreshold 0 ticks — PLEG is now unhealthy",
+        "5. syncLoop  skipping pod synchronization - [PLEG is not healthy: pleg was last seen active 1 tick ago; threshold is 0 ticks]",
     ] {
         assert!(text.contains(step), "missing {step:?} in\n{text}");
     }

@@ -58,11 +58,11 @@ fn play_writes_one_self_contained_page_with_every_level() {
     assert_eq!(
         start_distance,
         [
-            3.into(),
+            4.into(),
             serde_json::Value::Null,
-            16.into(),
-            5.into(),
-            3.into()
+            18.into(),
+            6.into(),
+            4.into()
         ]
     );
     std::fs::remove_dir_all(&dir).unwrap();
@@ -74,8 +74,8 @@ fn check_play_opens_the_page_at_the_counterexample() {
     let dir = std::env::temp_dir().join(format!("pleg-spec-cx-play-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     for (checker, path) in [
-        ("explicit", "s.v0.t"),
-        ("loom", "s.v0.t"),
+        ("explicit", "s.v0.v1.t"),
+        ("loom", "s.v0.v1.t"),
         ("shuttle-pct", ""),
     ] {
         let file = dir.join(format!("{checker}.html"));

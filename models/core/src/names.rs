@@ -3,9 +3,13 @@
 //! Designs, gates, map orders, actors, checkers and verdicts each have exactly one name, and
 //! the CLI's flags, the tables, the stories and the JSON all read it from here: a choice cannot
 //! be spelled one way on the command line and another in the output. [`named!`] declares such a
-//! closed set once — the variants, their names, their docs — and derives the rest.
+//! closed set once — the variants, their names, their docs — and derives the rest, JSON
+//! included (a choice serialises as its name).
 
 use std::fmt;
+
+#[doc(hidden)]
+pub use serde;
 
 /// A closed set of choices, each with the one name it goes by everywhere.
 pub trait Named: Copy + Eq + fmt::Debug + Send + Sync + 'static {
@@ -15,6 +19,14 @@ pub trait Named: Copy + Eq + fmt::Debug + Send + Sync + 'static {
     const ALL: &'static [Self];
 
     fn name(self) -> &'static str;
+
+    /// Where this choice stands in [`Named::ALL`]: an index for arrays kept per choice.
+    fn index(self) -> usize {
+        Self::ALL
+            .iter()
+            .position(|&c| c == self)
+            .expect("every choice is in ALL")
+    }
 
     /// The choice called `name`; the error lists every name it could have been.
     fn from_name(name: &str) -> Result<Self, UnknownName> {
@@ -88,6 +100,10 @@ macro_rules! named {
                     $($ty::$variant => $name),+
                 }
             }
+            fn index(self) -> usize {
+                // Declared in the order of ALL, with no explicit discriminants.
+                self as usize
+            }
         }
 
         impl ::std::fmt::Display for $ty {
@@ -100,6 +116,15 @@ macro_rules! named {
             type Err = $crate::names::UnknownName;
             fn from_str(s: &str) -> Result<Self, Self::Err> {
                 <$ty as $crate::names::Named>::from_name(s)
+            }
+        }
+
+        impl $crate::names::serde::Serialize for $ty {
+            fn serialize<S: $crate::names::serde::Serializer>(
+                &self,
+                serializer: S,
+            ) -> Result<S::Ok, S::Error> {
+                serializer.serialize_str($crate::names::Named::name(*self))
             }
         }
     };

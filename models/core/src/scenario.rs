@@ -3,6 +3,7 @@
 
 use crate::kubelet::PLEG_CHANNEL_CAPACITY;
 use crate::trace::Tick;
+use serde::Serialize;
 use std::fmt;
 
 crate::named! {
@@ -44,12 +45,17 @@ impl Design {
         !self.blocking_send()
     }
 
+    /// How many times larger than the scenario's capacity the design's channel is.
+    pub fn capacity_factor(self) -> usize {
+        match self {
+            Design::BlockingBigCapacity => BIG_CAPACITY_FACTOR,
+            _ => 1,
+        }
+    }
+
     /// The eventChannel's real capacity for a scenario capacity.
     pub fn channel_capacity(self, capacity: usize) -> usize {
-        match self {
-            Design::BlockingBigCapacity => capacity.saturating_mul(BIG_CAPACITY_FACTOR),
-            _ => capacity,
-        }
+        capacity.saturating_mul(self.capacity_factor())
     }
 
     /// Whether `podRecords.update` waits for the event to be delivered.
@@ -95,19 +101,32 @@ crate::named! {
     }
 }
 
+crate::named! {
+    /// When each pod's state changes, relative to the relists.
+    pub enum Timing: "timing" {
+        /// Whenever its containers change: each pod independently of the others and of the
+        /// relist timer — several times between two relists (the next relist then sees one
+        /// change), or not at all for a while — up to `changes` times in all. What kubelet sees.
+        Anytime = "anytime",
+        /// Every pod changes once just before each of the first `changes` relists, all in
+        /// lockstep: what the model did before it let the runtime choose. Kept to show what a
+        /// fixed timing hides.
+        Lockstep = "lockstep",
+    }
+}
+
 /// One configuration of the model: the design and its bounds.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 pub struct Scenario {
     pub design: Design,
     /// The eventChannel's capacity (kubelet: 1000); see [`Design::channel_capacity`].
     pub capacity: usize,
-    /// Pods on the node. Each relist sends one event per pod whose state changed, so while
-    /// pods change this is the number of events per relist.
-    pub events_per_relist: u32,
+    /// Pods on the node; each relist sends one event per pod whose state changed.
+    pub pods: u32,
     /// How many relists the relist thread runs.
     pub relists: u32,
-    /// How many times each pod's state changes: once per relist for the first `changes`
-    /// relists. `None`: on every relist.
+    /// How many times each pod's state may change (see [`Scenario::change_limit`]); `None`:
+    /// once per relist.
     pub changes: Option<u32>,
     /// relistThreshold in ticks: PLEG is unhealthy once `now - relistTime > threshold`.
     pub threshold: Tick,
@@ -116,23 +135,32 @@ pub struct Scenario {
     pub resync: bool,
     pub gate: Gate,
     pub map_order: MapOrder,
+    pub timing: Timing,
 }
 
 /// Why a [`Scenario`] cannot run.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ScenarioError {
     ZeroCapacity,
+    ZeroPods,
     ZeroRelists,
+    ZeroChanges,
 }
 
 impl fmt::Display for ScenarioError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
+        f.write_str(match self {
             ScenarioError::ZeroCapacity => {
-                f.write_str("capacity must be at least 1 (an unbuffered channel is not modelled)")
+                "capacity must be at least 1 (an unbuffered channel is not modelled)"
             }
-            ScenarioError::ZeroRelists => f.write_str("relists must be at least 1"),
-        }
+            ScenarioError::ZeroPods => {
+                "pods must be at least 1 (a node with no pods never relists an event)"
+            }
+            ScenarioError::ZeroRelists => "relists must be at least 1",
+            ScenarioError::ZeroChanges => {
+                "changes must be at least 1 (pods that never change send no event)"
+            }
+        })
     }
 }
 
@@ -147,40 +175,45 @@ impl Scenario {
         Scenario {
             design,
             capacity: 1,
-            events_per_relist: 2,
+            pods: 2,
             relists: 1,
             changes: None,
             threshold: 0,
             resync: true,
             gate: Gate::Wait,
             map_order: MapOrder::Go,
+            timing: Timing::Anytime,
         }
     }
 
-    /// Room for two, three events per relist, two relists: big enough that the fix both fills
-    /// the channel and discards, small enough for loom at the default bound in seconds.
+    /// Room for two, three pods, two relists: big enough that the fix both fills the channel
+    /// and discards, small enough for loom at the default bound in seconds.
     pub fn small(design: Design) -> Self {
         Scenario {
             capacity: 2,
-            events_per_relist: 3,
+            pods: 3,
             relists: 2,
             ..Scenario::smallest(design)
         }
     }
 
-    /// kubelet's real channel: capacity 1000, one relist of 1001 events.
+    /// kubelet's real channel and the burst of kubernetes#72482: capacity 1000, and a relist
+    /// that finds 1001 pods changed at once — a kubelet restart on a node with more than 1000
+    /// containers, where every pod is new to the first relist (so every pod changes in
+    /// lockstep: random sampling would almost never draw all 1001 changing by chance).
     pub fn kubelet(design: Design) -> Self {
         Scenario {
             capacity: PLEG_CHANNEL_CAPACITY,
-            events_per_relist: PLEG_CHANNEL_CAPACITY as u32 + 1,
+            pods: PLEG_CHANNEL_CAPACITY as u32 + 1,
             relists: 1,
+            timing: Timing::Lockstep,
             ..Scenario::smallest(design)
         }
     }
 
-    /// The smallest scenario in which the fix loses an update only if two relists visit the
-    /// pods in different orders (Go's map order): two pods changing twice, room for two, no
-    /// resync.
+    /// Two pods, room for two, two relists, no resync: with the pods changing in lockstep the
+    /// smallest scenario in which the fix loses an update only if the two relists visit the pods
+    /// in different orders (Go's map order); with pods changing at any time, in any order.
     pub fn reordered(design: Design) -> Self {
         Scenario {
             capacity: 2,
@@ -195,7 +228,7 @@ impl Scenario {
     pub fn table(design: Design, resync: bool) -> Self {
         Scenario {
             capacity: 1,
-            events_per_relist: 3,
+            pods: 3,
             relists: 2,
             changes: Some(1),
             resync,
@@ -209,25 +242,33 @@ impl Scenario {
         if self.capacity == 0 {
             return Err(ScenarioError::ZeroCapacity);
         }
+        if self.pods == 0 {
+            return Err(ScenarioError::ZeroPods);
+        }
         if self.relists == 0 {
             return Err(ScenarioError::ZeroRelists);
+        }
+        if self.changes == Some(0) {
+            return Err(ScenarioError::ZeroChanges);
         }
         Ok(())
     }
 
-    /// Pods on the node.
-    pub fn pods(&self) -> u32 {
-        self.events_per_relist
+    /// The most versions a pod's state goes through: `changes`, or one per relist.
+    pub fn change_limit(&self) -> u32 {
+        self.changes.unwrap_or(self.relists)
     }
 
-    /// How many times each pod changes (its latest version).
-    pub fn changes(&self) -> u32 {
-        self.changes.unwrap_or(self.relists).min(self.relists)
+    /// The most changes of one pod the relists can tell apart, `K = min(changes, relists)`:
+    /// each relist lists a pod once, however often it changed since the last.
+    pub fn changes_seen(&self) -> u32 {
+        self.change_limit().min(self.relists)
     }
 
-    /// The version of every pod's state that relist number `relist` (from 1) lists.
-    pub fn version_at(&self, relist: u32) -> u32 {
-        relist.min(self.changes())
+    /// Under [`Timing::Lockstep`]: the version of every pod that relist number `relist` (from
+    /// 1) lists.
+    pub fn lockstep_version(&self, relist: u32) -> u32 {
+        relist.min(self.change_limit())
     }
 
     /// How often the clock ticks: once past the threshold, and no more.
@@ -240,9 +281,44 @@ impl Scenario {
         self.design.channel_capacity(self.capacity)
     }
 
-    /// Events the scheduled relists generate when nothing is dropped.
-    pub fn total_events(&self) -> u64 {
-        u64::from(self.events_per_relist) * u64::from(self.changes())
+    /// The most events the relists can generate, `P·K`, when nothing is dropped.
+    pub fn most_events(&self) -> u64 {
+        u64::from(self.pods) * u64::from(self.changes_seen())
+    }
+
+    /// The scenario's bounds in the one format every table and picture uses: `C/P/R/T`
+    /// (capacity, pods, relists, relistThreshold in ticks), then whatever differs from
+    /// kubelet's defaults.
+    pub fn label(&self) -> String {
+        let mut label = format!(
+            "{}/{}/{}/{}",
+            self.capacity, self.pods, self.relists, self.threshold
+        );
+        if let Some(k) = self.changes {
+            label.push_str(&format!(" changes={k}"));
+        }
+        if !self.resync {
+            label.push_str(" no-resync");
+        }
+        if self.gate == Gate::Retry {
+            label.push_str(" retry-gate");
+        }
+        if self.map_order == MapOrder::Fixed {
+            label.push_str(" fixed-order");
+        }
+        if self.timing == Timing::Lockstep {
+            label.push_str(" lockstep");
+        }
+        label
+    }
+}
+
+/// The header of the column that holds [`Scenario::label`].
+pub const LABEL_HEADER: &str = "C/P/R/T";
+
+impl fmt::Display for Scenario {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} {}", self.design, self.label())
     }
 }
 
@@ -267,6 +343,39 @@ mod tests {
         assert_eq!(
             refused(Scenario { relists: 0, ..fine }),
             "relists must be at least 1"
+        );
+        assert!(refused(Scenario { pods: 0, ..fine }).starts_with("pods must be at least 1"));
+        assert!(refused(Scenario {
+            changes: Some(0),
+            ..fine
+        })
+        .starts_with("changes must be at least 1"));
+    }
+
+    /// `K` is the fewer of the changes and the relists; the label names every non-default.
+    #[test]
+    fn changes_seen_and_the_label() {
+        let s = Scenario {
+            changes: Some(5),
+            relists: 3,
+            ..Scenario::small(Design::DropWhenFull)
+        };
+        assert_eq!(
+            (s.change_limit(), s.changes_seen(), s.most_events()),
+            (5, 3, 9)
+        );
+        assert_eq!(s.lockstep_version(2), 2);
+        assert_eq!(s.label(), "2/3/3/0 changes=5");
+        let odd = Scenario {
+            resync: false,
+            gate: Gate::Retry,
+            map_order: MapOrder::Fixed,
+            timing: Timing::Lockstep,
+            ..s
+        };
+        assert_eq!(
+            odd.to_string(),
+            "drop-when-full 2/3/3/0 changes=5 no-resync retry-gate fixed-order lockstep"
         );
     }
 }

@@ -9,6 +9,8 @@
 //! Steps are recorded while the actor still holds the lock that made them true, so the order
 //! of steps in a trace is the order in which they happened.
 
+use crate::names::Named;
+use crate::witness::{Counted, Witness, Witnesses, WITNESSES};
 use std::fmt;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
@@ -51,8 +53,9 @@ pub enum Unhealthy {
 /// What an actor did.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Action {
-    /// relist listed the pods and ran `updateRelistTime(timestamp)`.
-    RelistStarted { relist: u32 },
+    /// relist listed the pods and ran `updateRelistTime(timestamp)`; `changed` of them
+    /// changed since podRecords last saw them.
+    RelistStarted { relist: u32, changed: u32 },
     /// `eventChannel <- event` succeeded; the event is the `index`-th (from 1) of `of` this
     /// relist sends (the pod cache and podRecords were updated just before).
     Sent { event: EventId, index: u32, of: u32 },
@@ -60,12 +63,17 @@ pub enum Action {
     BlockedInSend { event: EventId, index: u32, of: u32 },
     /// The channel was full and the select/default send dropped the event.
     Discarded { event: EventId, index: u32, of: u32 },
+    /// relist visited every pod that changed and ran `cache.UpdateTime(timestamp)`.
+    RelistDone { relist: u32 },
     /// relist has run all its relists (a bounded-run convention: kubelet never stops).
     RelistsFinished,
     /// The clock advanced by one tick.
     Ticked,
     /// syncLoop found PLEG unhealthy and skipped its iteration (kubelet sleeps and retries).
     SkippedUnhealthy { why: Unhealthy },
+    /// syncLoop went on to a syncLoopIteration: runtimeErrors() was empty (`checked`), or the
+    /// design does not gate PLEG events on PLEG's health.
+    PassedGate { checked: bool },
     /// syncLoopIteration took an event off the channel and synced its pod from the cache.
     Received { event: EventId },
     /// syncLoop found the channel closed and drained, and returned.
@@ -96,35 +104,13 @@ pub struct Step {
     pub relist_time: Option<Tick>,
 }
 
-/// The interesting states a check must reach to be non-vacuous, counted in executions (loom,
-/// shuttle) or in states (the explicit checker). Which of them a "holds" needs is decided in
-/// one place, the models crate's non-vacuity rule.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct Witnesses {
-    /// The eventChannel was full at some point.
-    pub channel_full: u64,
-    /// relist waited in a blocking send on the full channel (not merely filled it).
-    pub relist_blocked: u64,
-    /// relist discarded at least one event.
-    pub discards: u64,
-    /// syncLoop found the PLEG health gate closed.
-    pub gate_closed: u64,
-    /// syncLoop received an event while a relist was still sending its batch: the gate was
-    /// open mid-relist. (Unreachable if `Healthy()` compared with `>=`: at threshold 0 PLEG
-    /// would be unhealthy the instant a relist started.)
-    pub drained_mid_relist: u64,
-}
-
 /// Records one execution at a time and counts witnesses over all of them.
 #[derive(Debug, Default)]
 pub struct Recorder {
     current: Mutex<Execution>,
     executions: AtomicU64,
-    channel_full: AtomicU64,
-    relist_blocked: AtomicU64,
-    discards: AtomicU64,
-    gate_closed: AtomicU64,
-    drained_mid_relist: AtomicU64,
+    /// Executions that reached each witness, by [`Witness::index`].
+    witnessed: [AtomicU64; WITNESSES],
     /// Also bumped once per execution, for a progress display outside the check.
     progress: Option<Arc<AtomicU64>>,
     /// Count executions but record no steps (to show recording changes nothing loom explores).
@@ -142,11 +128,8 @@ pub struct Execution {
     relist_time: Option<Tick>,
     /// A relist has started and not yet handed over its last event.
     mid_relist: bool,
-    saw_full: bool,
-    saw_blocked: bool,
-    saw_discard: bool,
-    saw_gate_closed: bool,
-    saw_drained_mid_relist: bool,
+    /// The witnesses this execution reached, by [`Witness::index`].
+    seen: [bool; WITNESSES],
 }
 
 impl Recorder {
@@ -205,28 +188,17 @@ impl Recorder {
         if let Some(t) = change.relist_time {
             e.relist_time = Some(t);
         }
-        let full = e.channel_len == e.capacity
-            && matches!(action, Action::Sent { .. } | Action::BlockedInSend { .. });
-        let blocked = matches!(action, Action::BlockedInSend { .. });
-        let discard = matches!(action, Action::Discarded { .. });
-        let gate = matches!(action, Action::SkippedUnhealthy { .. });
-        let drained_mid_relist = e.mid_relist && matches!(action, Action::Received { .. });
+        for &w in Witness::ALL {
+            if !e.seen[w.index()] && shows(w, e, &action) {
+                e.seen[w.index()] = true;
+                self.witnessed[w.index()].fetch_add(1, Ordering::Relaxed);
+            }
+        }
         match action {
             Action::RelistStarted { .. } => e.mid_relist = true,
-            Action::Sent { index, of, .. } | Action::Discarded { index, of, .. } if index == of => {
-                e.mid_relist = false;
-            }
+            Action::RelistDone { .. } => e.mid_relist = false,
             _ => {}
         }
-        first_time(&mut e.saw_full, full, &self.channel_full);
-        first_time(&mut e.saw_blocked, blocked, &self.relist_blocked);
-        first_time(&mut e.saw_discard, discard, &self.discards);
-        first_time(&mut e.saw_gate_closed, gate, &self.gate_closed);
-        first_time(
-            &mut e.saw_drained_mid_relist,
-            drained_mid_relist,
-            &self.drained_mid_relist,
-        );
         let step = Step {
             actor,
             action,
@@ -242,14 +214,13 @@ impl Recorder {
         self.executions.load(Ordering::Relaxed)
     }
 
+    /// How many executions reached each witness.
     pub fn witnesses(&self) -> Witnesses {
-        Witnesses {
-            channel_full: self.channel_full.load(Ordering::Relaxed),
-            relist_blocked: self.relist_blocked.load(Ordering::Relaxed),
-            discards: self.discards.load(Ordering::Relaxed),
-            gate_closed: self.gate_closed.load(Ordering::Relaxed),
-            drained_mid_relist: self.drained_mid_relist.load(Ordering::Relaxed),
+        let mut w = Witnesses::none(Counted::Executions);
+        for &witness in Witness::ALL {
+            w[witness] = self.witnessed[witness.index()].load(Ordering::Relaxed);
         }
+        w
     }
 
     /// A copy of the current (or, after a checker's panic, the failing) execution.
@@ -264,10 +235,17 @@ impl Recorder {
     }
 }
 
-fn first_time(seen: &mut bool, now: bool, total: &AtomicU64) {
-    if now && !*seen {
-        *seen = true;
-        total.fetch_add(1, Ordering::Relaxed);
+/// Whether the step `action`, taken in execution `e` (its length already updated), shows `w`.
+fn shows(w: Witness, e: &Execution, action: &Action) -> bool {
+    match w {
+        Witness::ChannelFull => {
+            e.channel_len == e.capacity
+                && matches!(action, Action::Sent { .. } | Action::BlockedInSend { .. })
+        }
+        Witness::RelistBlocked => matches!(action, Action::BlockedInSend { .. }),
+        Witness::Discard => matches!(action, Action::Discarded { .. }),
+        Witness::GateClosed => matches!(action, Action::SkippedUnhealthy { .. }),
+        Witness::DrainedMidRelist => e.mid_relist && matches!(action, Action::Received { .. }),
     }
 }
 
@@ -298,6 +276,15 @@ impl Execution {
             threshold,
             ..Execution::default()
         }
+    }
+
+    /// The witnesses this execution reached, in the declared order.
+    pub fn reached(&self) -> Vec<Witness> {
+        Witness::ALL
+            .iter()
+            .copied()
+            .filter(|w| self.seen[w.index()])
+            .collect()
     }
 
     /// The last step each actor took, if any.
@@ -346,21 +333,31 @@ mod tests {
     }
 
     /// The witness that syncLoop drained mid-relist counts a receive only while a relist is
-    /// still handing over its batch: after its last event, a receive is an ordinary one.
+    /// still visiting its changed pods: once it is done, a receive is an ordinary one.
     #[test]
-    fn a_relist_ends_at_its_last_event() {
+    fn a_relist_ends_when_it_is_done() {
         let recorder = Recorder::new();
         let received = Action::Received { event: EVENT };
-        for (of, mid) in [(1, 0), (2, 1)] {
+        for (done_first, mid) in [(true, 0), (false, 1)] {
             recorder.begin(3, 0);
-            recorder.record(
-                Actor::Relist,
-                Action::RelistStarted { relist: 1 },
-                Change::default(),
-            );
-            recorder.record(Actor::Relist, sent(1, of), Change::len(1));
+            let started = Action::RelistStarted {
+                relist: 1,
+                changed: 1,
+            };
+            recorder.record(Actor::Relist, started, Change::default());
+            recorder.record(Actor::Relist, sent(1, 1), Change::len(1));
+            let done = Action::RelistDone { relist: 1 };
+            if done_first {
+                recorder.record(Actor::Relist, done, Change::default());
+            }
             recorder.record(Actor::SyncLoop, received, Change::len(0));
-            assert_eq!(recorder.witnesses().drained_mid_relist, mid, "{of} events");
+            let w = recorder.witnesses();
+            assert_eq!(
+                w[Witness::DrainedMidRelist],
+                mid,
+                "done first: {done_first}"
+            );
+            assert_eq!(w[Witness::ChannelFull], 0, "1 of 3 is not full");
         }
     }
 
@@ -373,7 +370,7 @@ mod tests {
         counting.record(Actor::Relist, sent(1, 1), Change::len(1));
         assert_eq!(counting.executions(), 1);
         assert!(counting.last_execution().steps.is_empty());
-        assert_eq!(counting.witnesses(), Witnesses::default());
+        assert_eq!(counting.witnesses(), Witnesses::none(Counted::Executions));
 
         let progress = Arc::new(AtomicU64::new(0));
         let recorder = Recorder::with_progress(Some(Arc::clone(&progress)));

@@ -1,40 +1,56 @@
-//! The unreduced model: every pod by name, every clock tick, the channel as the pods whose
-//! events are in it. No reduction at all — the reference the reduced search is checked against,
-//! the simulator every path is replayed on, and the model a learner steps through.
+//! The unreduced machine: every pod by name, every clock tick, the channel as the pods whose
+//! events are in it. No reduction at all — the reference the reduced and symbolic models are
+//! checked against, the simulator every path is replayed on, and the machine a learner steps
+//! through.
 //!
-//! It shares no code with pleg-kubelet — no channel, no threads, no runtime — so a verdict both
-//! agree on is not an artefact of either implementation. Each move is one atomic step of one
-//! actor, at the granularity of kubelet's statements (see [`Move`]); relist may visit any pod
-//! still to visit in its relist (Go's map order), or only the lowest (a fixed order).
+//! Each move is one atomic step of one actor, at the granularity of kubelet's statements
+//! ([`Move`]). A move is enabled exactly when [`Pods::step`] takes it somewhere: the guards are
+//! written once, in `step`.
 
-use crate::moves::Move;
-use crate::{End, Pc, StateMachine, SyncPc};
-use pleg_core::{Actor, Gate, MapOrder, Scenario, Tick, Unhealthy, VerdictKind, Witnesses};
+use crate::moves::{Kind, Move};
+use crate::{End, RelistAt, Shape, StateMachine, SyncLoopAt};
+use pleg_core::{Actor, MapOrder, Scenario, Tick, Timing, VerdictKind, Witnesses};
 use smallvec::SmallVec;
 
 /// One state of every actor and every pod.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct State {
-    pub relist: Pc,
-    /// The pods still to visit in the current relist (changed at its start, not yet visited).
-    pub to_visit: SmallVec<[u64; 1]>,
+    pub relist: RelistAt,
+    /// The pods visited in the current relist (or, under a fixed order, passed over).
+    pub visited: SmallVec<[u64; 1]>,
     /// `podRecords`: the version each pod was last compared at.
     pub records: SmallVec<[u8; 8]>,
-    /// The pod cache: the version relist last inspected.
+    /// The pod cache: the version relist last listed (and inspected) for each pod — the
+    /// runtime's latest state as far as anyone has seen.
     pub cache: SmallVec<[u8; 8]>,
     /// The version syncLoop last synced each pod at.
     pub synced: SmallVec<[u8; 8]>,
     /// The pods whose events are in the eventChannel, oldest first.
     pub channel: SmallVec<[u16; 8]>,
+    /// The pod whose event relist holds while [`RelistAt::Sending`] (blocked on a full channel).
+    pub held: Option<u16>,
     pub now: Tick,
     pub relist_time: Option<Tick>,
-    pub sync: SyncPc,
+    pub sync: SyncLoopAt,
 }
 
-/// The unreduced model of one scenario.
+/// The unreduced machine of one scenario.
 #[derive(Debug, Clone, Copy)]
 pub struct Pods {
     pub scenario: Scenario,
+}
+
+/// How the end of a clean run goes for one pod, in a quiet system: the next relist re-sends
+/// what podRecords says changed, then (if the scenario has it) the resync syncs every pod from
+/// the pod cache. Told by the story, judged by the machine: written once, here.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Ending {
+    /// The record lags the cache: the next relist finds the change and delivers it.
+    Regenerated { version: u8 },
+    /// The record holds the cache's version and the pod is out of date: no event comes.
+    NoChange { record: u8, synced: u8 },
+    /// Nothing to do: synced at its latest version.
+    InSync,
 }
 
 impl Pods {
@@ -45,196 +61,224 @@ impl Pods {
     }
 
     pub fn initial(&self) -> State {
-        let pods = self.scenario.pods() as usize;
+        let pods = self.scenario.pods as usize;
         State {
-            relist: Pc::Start(1),
-            to_visit: SmallVec::from_elem(0, pods.div_ceil(64)),
+            relist: RelistAt::Start(1),
+            visited: SmallVec::from_elem(0, pods.div_ceil(64)),
             records: SmallVec::from_elem(0, pods),
             cache: SmallVec::from_elem(0, pods),
             synced: SmallVec::from_elem(0, pods),
             channel: SmallVec::new(),
+            held: None,
             now: 0,
             relist_time: None,
-            sync: SyncPc::Gate,
+            sync: SyncLoopAt::Gate,
         }
     }
 
-    fn capacity(&self) -> usize {
-        self.scenario.channel_capacity()
-    }
-
-    fn latest(&self) -> u8 {
-        self.scenario.changes() as u8
-    }
-
-    pub fn full(&self, st: &State) -> bool {
-        st.channel.len() >= self.capacity()
-    }
-
-    pub fn to_visit(st: &State, pod: u32) -> bool {
-        st.to_visit[pod as usize / 64] & (1 << (pod % 64)) != 0
-    }
-
-    fn set_to_visit(st: &mut State, pod: u32, on: bool) {
-        let (word, bit) = (pod as usize / 64, 1u64 << (pod % 64));
-        if on {
-            st.to_visit[word] |= bit;
-        } else {
-            st.to_visit[word] &= !bit;
+    /// The last version a pod can reach: lockstep's last relisted version, or the limit.
+    pub fn last_version(&self) -> u32 {
+        match self.scenario.timing {
+            Timing::Lockstep => self.scenario.changes_seen(),
+            Timing::Anytime => self.scenario.change_limit(),
         }
     }
 
-    /// The pods still to visit, lowest first.
-    pub fn visiting(&self, st: &State) -> impl Iterator<Item = u32> + '_ {
-        let pods = self.scenario.pods();
-        let words = st.to_visit.clone();
-        (0..pods).filter(move |&p| words[p as usize / 64] & (1 << (p % 64)) != 0)
+    pub fn visited(st: &State, pod: u32) -> bool {
+        st.visited[pod as usize / 64] & (1 << (pod % 64)) != 0
     }
 
-    /// `Healthy()` and, for evented-health, EventedPLEG's rule — the gate's answer.
-    pub fn health(&self, st: &State) -> Result<(), Unhealthy> {
-        if self.scenario.design.full_channel_is_unhealthy() && self.full(st) {
-            return Err(Unhealthy::ChannelFull);
+    fn set_visited(st: &mut State, pod: u32) {
+        st.visited[pod as usize / 64] |= 1 << (pod % 64);
+    }
+
+    /// Whether `pod` must be visited before relist `r` may end: it changed for sure — its
+    /// record lags what has been seen of it, or (lockstep) relist `r` lists a new version.
+    pub fn must_visit(&self, st: &State, r: u32, pod: u32) -> bool {
+        let p = pod as usize;
+        if Self::visited(st, pod) {
+            return false;
         }
-        if st.relist == Pc::Done {
-            return Ok(());
+        match self.scenario.timing {
+            Timing::Lockstep => u32::from(st.records[p]) != self.scenario.lockstep_version(r),
+            Timing::Anytime => st.records[p] < st.cache[p],
         }
-        match st.relist_time {
-            None => Err(Unhealthy::NeverRelisted),
-            Some(t) if st.now - t > self.scenario.threshold => {
-                Err(Unhealthy::Stale { ago: st.now - t })
+    }
+
+    /// The version relist `r` lists `pod` at if it changed (`landed` 1) or not (`landed` 0,
+    /// for a pod whose record still lags) since its cache last saw it, if relist can list it so
+    /// now. (Several changes between two listings look like one to relist, which compares old
+    /// and new state; counting them as one leaves more changes for later and hides nothing.)
+    fn listed(&self, st: &State, r: u32, pod: u32, landed: u32) -> Option<u8> {
+        let p = pod as usize;
+        if pod >= self.scenario.pods || Self::visited(st, pod) {
+            return None;
+        }
+        let version = u32::from(st.cache[p]) + landed;
+        let possible = match self.scenario.timing {
+            Timing::Lockstep => {
+                self.must_visit(st, r, pod) && version == self.scenario.lockstep_version(r)
             }
-            Some(_) => Ok(()),
-        }
+            // A pod whose record lags has changed whatever lands; otherwise one change must.
+            Timing::Anytime => {
+                landed <= 1
+                    && version <= self.last_version()
+                    && (landed == 1 || self.must_visit(st, r, pod))
+            }
+        };
+        possible.then_some(version as u8)
     }
 
-    fn gate_open(&self, st: &State) -> bool {
-        !self.scenario.design.gated() || self.health(st).is_ok()
+    /// Under a fixed pod order, relist may visit `pod` next only if no lower pod it has yet to
+    /// visit changed for sure.
+    fn order_allows(&self, st: &State, r: u32, pod: u32) -> bool {
+        self.scenario.map_order == MapOrder::Go || (0..pod).all(|q| !self.must_visit(st, r, q))
     }
 
-    /// relist is blocked: its next send waits on a full channel.
-    pub fn relist_blocked(&self, st: &State) -> bool {
-        matches!(st.relist, Pc::Visiting(_))
-            && self.scenario.design.blocking_send()
-            && self.full(st)
+    /// The moves that could be enabled in `st`: every move of the table, and every visit of a
+    /// pod not yet visited, changed or not — relist's first, so that of two shortest paths a
+    /// search meets the one that reads like kubelet's relist loop first.
+    fn candidates<'a>(&'a self, st: &'a State) -> impl Iterator<Item = Move> + 'a {
+        let visits = (0..self.scenario.pods)
+            .filter(move |&pod| !Self::visited(st, pod))
+            .flat_map(move |pod| [1, 0].map(|landed| Move::Visit { pod, landed }));
+        Move::RELIST.into_iter().chain(visits).chain(Move::OTHERS)
     }
 
-    /// The moves enabled in `st`.
+    /// The moves enabled in `st`: those [`Pods::step`] takes somewhere.
     pub fn enabled(&self, st: &State, out: &mut Vec<Move>) {
-        match st.relist {
-            Pc::Start(_) => out.push(Move::Start),
-            Pc::Visiting(_) if !self.relist_blocked(st) => match self.scenario.map_order {
-                MapOrder::Go => out.extend(self.visiting(st).map(Move::Visit)),
-                MapOrder::Fixed => out.extend(self.visiting(st).next().map(Move::Visit)),
-            },
-            Pc::Visiting(_) => {}
-            Pc::Finish => out.push(Move::Finish),
-            Pc::Done => {}
-        }
-        if st.now < self.scenario.clock_ticks() {
-            out.push(Move::Tick);
-        }
-        match st.sync {
-            SyncPc::Gate if self.gate_open(st) => out.push(Move::Pass),
-            SyncPc::Gate if self.scenario.gate == Gate::Retry => out.push(Move::Retry),
-            SyncPc::Receive if !st.channel.is_empty() => out.push(Move::Receive),
-            SyncPc::Receive if st.relist == Pc::Done => out.push(Move::Exit),
-            _ => {}
-        }
+        out.extend(
+            self.candidates(st)
+                .filter(|&mv| self.step(st, mv).is_some()),
+        );
     }
 
-    /// The state `mv` leads to, or `None` if it is not enabled.
+    /// The state `mv` leads to, or `None` if it is not enabled. (Each arm checks its guard
+    /// before it copies the state: most candidates are not enabled.)
     pub fn step(&self, st: &State, mv: Move) -> Option<State> {
-        let s = &self.scenario;
-        let mut n = st.clone();
-        match (mv, st.relist, st.sync) {
-            (Move::Start, Pc::Start(r), _) => {
-                n.relist_time = Some(st.now);
-                let version = s.version_at(r) as u8;
-                for pod in 0..s.pods() {
-                    let changed = n.records[pod as usize] != version;
-                    Self::set_to_visit(&mut n, pod, changed);
-                }
-                n.relist = if n.to_visit.iter().all(|&w| w == 0) {
-                    Pc::after(r, s.relists)
-                } else {
-                    Pc::Visiting(r)
-                };
-            }
-            (Move::Visit(pod), Pc::Visiting(r), _) => {
-                let fixed_next = self.visiting(st).next();
-                let order_allows = s.map_order == MapOrder::Go || fixed_next == Some(pod);
-                if pod >= s.pods() || !Self::to_visit(st, pod) || !order_allows {
+        let with = |change: &dyn Fn(&mut State)| {
+            let mut next = st.clone();
+            change(&mut next);
+            Some(next)
+        };
+        match (mv, st.relist) {
+            (Move::Start, RelistAt::Start(r)) => with(&|next| {
+                next.relist_time = Some(st.now);
+                next.relist = RelistAt::Visiting(r);
+            }),
+            (Move::Visit { pod, landed }, RelistAt::Visiting(r)) => {
+                let version = self.listed(st, r, pod, landed)?;
+                if !self.order_allows(st, r, pod) {
                     return None;
                 }
-                if self.relist_blocked(st) {
+                with(&|next| self.visit(next, r, pod, version))
+            }
+            (Move::Send, RelistAt::Sending(r)) if !self.full(st) => with(&|next| {
+                next.channel.extend(next.held.take());
+                next.relist = RelistAt::Visiting(r);
+            }),
+            (Move::EndRelist, RelistAt::Visiting(r)) => {
+                if (0..self.scenario.pods).any(|pod| self.must_visit(st, r, pod)) {
                     return None;
                 }
-                let (p, version) = (pod as usize, s.version_at(r) as u8);
-                n.cache[p] = version;
-                if !s.design.records_after_delivery() {
-                    n.records[p] = version;
-                }
-                if !self.full(st) {
-                    n.channel.push(pod as u16);
-                    n.records[p] = version;
-                } // else: discarded (a blocking design cannot get here)
-                Self::set_to_visit(&mut n, pod, false);
-                if n.to_visit.iter().all(|&w| w == 0) {
-                    n.relist = Pc::after(r, s.relists);
-                }
+                with(&|next| {
+                    next.visited.iter_mut().for_each(|w| *w = 0);
+                    next.relist = RelistAt::after(r, self.scenario.relists);
+                })
             }
-            (Move::Finish, Pc::Finish, _) => n.relist = Pc::Done,
-            (Move::Tick, _, _) if st.now < s.clock_ticks() => n.now += 1,
-            (Move::Pass, _, SyncPc::Gate) if self.gate_open(st) => n.sync = SyncPc::Receive,
-            (Move::Retry, _, SyncPc::Gate) if !self.gate_open(st) && s.gate == Gate::Retry => {}
-            (Move::Receive, _, SyncPc::Receive) if !st.channel.is_empty() => {
-                let pod = n.channel.remove(0) as usize;
-                n.synced[pod] = n.cache[pod];
-                n.sync = SyncPc::Gate;
+            (Move::Finish, RelistAt::Finish) => with(&|next| next.relist = RelistAt::Done),
+            (Move::Tick, _) if st.now < self.scenario.clock_ticks() => with(&|next| next.now += 1),
+            (Move::Pass, _) if self.sync_enabled(st, Kind::Pass) => {
+                with(&|next| next.sync = SyncLoopAt::Receive)
             }
-            (Move::Exit, Pc::Done, SyncPc::Receive) if st.channel.is_empty() => {
-                n.sync = SyncPc::Exited;
+            (Move::Retry, _) if self.sync_enabled(st, Kind::Retry) => with(&|_| {}),
+            (Move::Receive, _) if self.sync_enabled(st, Kind::Receive) => with(&|next| {
+                let pod = next.channel.remove(0) as usize;
+                next.synced[pod] = next.cache[pod];
+                next.sync = SyncLoopAt::Gate;
+            }),
+            (Move::Exit, _) if self.sync_enabled(st, Kind::Exit) => {
+                with(&|next| next.sync = SyncLoopAt::Exited)
             }
-            _ => return None,
+            _ => None,
         }
-        Some(n)
     }
 
-    /// Whether the move out of `st` discards an event.
-    pub fn discards(&self, st: &State, mv: Move) -> bool {
-        matches!(mv, Move::Visit(_)) && self.full(st) && !self.scenario.design.blocking_send()
+    /// relist visits `pod` in relist `r`, listing it at `version`: pod cache, podRecords
+    /// (before the send, unless the design records only what was delivered), then the send —
+    /// into the channel, discarded, or held for a full channel.
+    fn visit(&self, next: &mut State, r: u32, pod: u32, version: u8) {
+        let p = pod as usize;
+        let design = self.scenario.design;
+        next.cache[p] = version;
+        if !design.records_after_delivery() {
+            next.records[p] = version;
+        }
+        Self::set_visited(next, pod);
+        if self.scenario.map_order == MapOrder::Fixed {
+            (0..pod).for_each(|q| Self::set_visited(next, q));
+        }
+        if !self.full(next) {
+            next.channel.push(pod as u16);
+            next.records[p] = version;
+        } else if design.blocking_send() {
+            next.relist = RelistAt::Sending(r);
+            next.held = Some(pod as u16);
+        } // else: discarded
+    }
+
+    /// How each pod's run ends after a clean end (see [`Ending`]).
+    pub fn ending(&self, st: &State, pod: usize) -> Ending {
+        let (record, cache, synced) = (st.records[pod], st.cache[pod], st.synced[pod]);
+        if record != cache {
+            Ending::Regenerated { version: cache }
+        } else if synced != cache {
+            Ending::NoChange { record, synced }
+        } else {
+            Ending::InSync
+        }
     }
 
     /// Every actor finished and the clock ran out.
     pub fn is_clean_end(&self, st: &State) -> bool {
-        st.relist == Pc::Done && st.sync == SyncPc::Exited && st.now == self.scenario.clock_ticks()
+        st.relist == RelistAt::Done
+            && st.sync == SyncLoopAt::Exited
+            && st.now == self.scenario.clock_ticks()
     }
 
-    /// After a clean end: the quiet next relist regenerates a pod whose record lags, the resync
-    /// (if any) syncs every pod from the cache — the version each pod ends synced at.
-    pub fn final_synced(&self, st: &State, pod: usize) -> u8 {
-        if self.scenario.resync || st.records[pod] != self.latest() {
-            st.cache[pod]
-        } else {
-            st.synced[pod]
-        }
+    /// Whether every pod converges after a clean end: the next relist delivers what lags, the
+    /// resync (if any) syncs the rest.
+    pub fn converges(&self, st: &State) -> bool {
+        self.scenario.resync
+            || (0..st.cache.len()).all(|p| !matches!(self.ending(st, p), Ending::NoChange { .. }))
     }
+}
 
-    fn shape(&self, st: &State, cycle: bool) -> VerdictKind {
-        let stale = matches!(self.health(st), Err(Unhealthy::Stale { .. }));
-        let gated = st.sync == SyncPc::Gate && self.scenario.design.gated();
-        if self.relist_blocked(st) && gated && stale {
-            if cycle {
-                VerdictKind::Livelock
-            } else {
-                VerdictKind::Deadlock
-            }
-        } else if gated && self.health(st) == Err(Unhealthy::ChannelFull) {
-            VerdictKind::GatedStall
-        } else {
-            VerdictKind::OtherDeadlock
-        }
+impl Shape for Pods {
+    type State = State;
+    type Move = Move;
+
+    fn scenario(&self) -> &Scenario {
+        &self.scenario
+    }
+    fn relist_at(&self, st: &State) -> RelistAt {
+        st.relist
+    }
+    fn sync_at(&self, st: &State) -> SyncLoopAt {
+        st.sync
+    }
+    fn channel_len(&self, st: &State) -> usize {
+        st.channel.len()
+    }
+    fn stale_for(&self, st: &State) -> Option<Tick> {
+        let ago = st.now - st.relist_time?;
+        (ago > self.scenario.threshold).then_some(ago)
+    }
+    fn relisted(&self, st: &State) -> bool {
+        st.relist_time.is_some()
+    }
+    fn kind(&self, mv: Move) -> Kind {
+        mv.kind()
     }
 }
 
@@ -247,18 +291,15 @@ impl StateMachine for Pods {
     }
 
     fn successors(&self, st: &State, out: &mut Vec<(Move, State)>) {
-        let mut moves = Vec::new();
-        self.enabled(st, &mut moves);
         out.extend(
-            moves
-                .into_iter()
-                .map(|mv| (mv, self.step(st, mv).expect("an enabled move steps"))),
+            self.candidates(st)
+                .filter_map(|mv| self.step(st, mv).map(|next| (mv, next))),
         );
     }
 
     fn progress(&self, st: &State) -> u64 {
-        let visited = self.scenario.pods() as u64 - self.visiting(st).count() as u64;
-        (st.relist.rank() << 32) | visited
+        let visited: u32 = st.visited.iter().map(|w| w.count_ones()).sum();
+        (st.relist.rank() << 32) | u64::from(visited)
     }
 
     fn actor(&self, mv: Move) -> Actor {
@@ -267,9 +308,9 @@ impl StateMachine for Pods {
 
     fn end(&self, st: &State) -> End {
         if self.is_clean_end(st) {
-            let latest = self.latest();
-            let converged = (0..st.cache.len()).all(|p| self.final_synced(st, p) == latest);
-            End::Clean { converged }
+            End::Clean {
+                converged: self.converges(st),
+            }
         } else {
             End::Stall(self.shape(st, false))
         }
@@ -280,15 +321,10 @@ impl StateMachine for Pods {
     }
 
     fn observe(&self, st: &State, w: &mut Witnesses) {
-        w.channel_full += u64::from(self.full(st));
-        w.relist_blocked += u64::from(self.relist_blocked(st));
-        let closed = st.sync == SyncPc::Gate && !self.gate_open(st);
-        w.gate_closed += u64::from(closed);
+        self.witnesses_at(st, w);
     }
 
     fn observe_move(&self, st: &State, mv: Move, w: &mut Witnesses) {
-        w.discards += u64::from(self.discards(st, mv));
-        let mid_relist = matches!(st.relist, Pc::Visiting(_));
-        w.drained_mid_relist += u64::from(mv == Move::Receive && mid_relist);
+        self.witnesses_of(st, mv, w);
     }
 }

@@ -1,10 +1,9 @@
-//! The reduced model: the unreduced one with everything that cannot change a verdict taken
-//! out. Each reduction is exact for the verdicts (docs/model.md argues why, and
-//! `models/tests/explicit.rs` shows the reduced search, the unreduced one and loom agreeing on
-//! a grid):
+//! The reduced machine: the unreduced one with everything that cannot change a verdict taken
+//! out. Each reduction is exact for the verdicts (docs/model.md argues why, and the checkers'
+//! tests show the reduced search, the unreduced one and loom agreeing on a grid):
 //!
 //! 1. **Pods are interchangeable.** Pods in the same situation — the same record, cache,
-//!    "still to visit" and "synced at the latest version" — are counted, not named (a
+//!    "visited this relist" and "synced at what the cache holds" — are counted, not named (a
 //!    [`Class`] and its count). Go's map order then branches on *which kind* of pod relist
 //!    visits next, not on which pod.
 //! 2. **The channel is a run of classes.** One producer and a FIFO: an entry is the pod it
@@ -16,14 +15,14 @@
 //!    the relist that is still running started; the ticks before the last change nothing else.
 //!    So every threshold explores like threshold 0: `now` is 0 or 1.
 //! 4. **Only what the end can see.** Whether a pod ends synced matters only without the
-//!    resync; with it, synced status is not tracked and every entry is anonymous. A pod whose
-//!    record is at the latest version with no live entry never changes again: it is dropped,
-//!    and if it was out of date the state remembers that *some* pod is lost.
+//!    resync; with it, synced status is not tracked and every entry is anonymous. A pod that
+//!    can never change again and has no live entry is dropped, and if it was out of date the
+//!    state remembers that *some* pod is lost.
 
-use crate::moves::Move;
+use crate::moves::{Kind, Move};
 use crate::pods::{self, Pods};
-use crate::{End, Pc, StateMachine, SyncPc};
-use pleg_core::{Actor, Gate, MapOrder, Scenario, VerdictKind, Witnesses};
+use crate::{End, RelistAt, Shape, StateMachine, SyncLoopAt};
+use pleg_core::{Actor, MapOrder, Scenario, Tick, Timing, VerdictKind, Witnesses};
 use smallvec::SmallVec;
 
 /// What makes two pods interchangeable.
@@ -31,9 +30,9 @@ use smallvec::SmallVec;
 pub struct Class {
     record: u8,
     cache: u8,
-    to_visit: bool,
-    /// Synced at the latest version (always `false` where the resync makes it moot).
-    ok: bool,
+    visited: bool,
+    /// Synced at the version its cache holds (always `false` where the resync makes it moot).
+    synced_current: bool,
 }
 
 /// One entry of the eventChannel.
@@ -47,34 +46,38 @@ pub enum Entry {
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct State {
-    relist: Pc,
-    sync: SyncPc,
+    relist: RelistAt,
+    sync: SyncLoopAt,
     /// The clock: 0 before its (one) tick, 1 after.
     now: u8,
     relist_time: Option<u8>,
-    /// Some pod will never be synced at the latest version.
+    /// Some pod will never be synced at its latest version.
     lost: bool,
     /// The pods with no live entry, by class (sorted, counts above zero).
     pool: SmallVec<[(Class, u32); 4]>,
     /// The eventChannel, oldest first, in runs of equal entries.
     channel: SmallVec<[(Entry, u32); 4]>,
+    /// The event relist holds for a full channel while [`RelistAt::Sending`].
+    held: Option<Entry>,
 }
 
-/// A move of the reduced model: relist's visits name a class or a channel position.
+/// A move of the reduced machine: relist's visits name a class or a channel position.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum RMove {
-    /// Visit a pod of this class with no live entry.
-    VisitPool(Class),
+pub enum ReducedMove {
+    /// Visit a pod of this class with no live entry, `landed` changes of it landed.
+    VisitPool { class: Class, landed: u32 },
     /// Visit the pod whose live entry is at this position of the channel.
-    VisitEntry(u32),
-    /// Any other move, as in the unreduced model.
+    VisitEntry { position: u32, landed: u32 },
+    /// Any other move, as in the unreduced machine.
     Other(Move),
 }
 
-/// The reduced model of one scenario.
+/// The reduced machine of one scenario.
 #[derive(Debug, Clone, Copy)]
 pub struct Reduced {
     scenario: Scenario,
+    /// The same scenario, unreduced: the pod-level rules the reduction does not change.
+    pods: Pods,
 }
 
 impl Reduced {
@@ -82,11 +85,8 @@ impl Reduced {
     pub fn new(scenario: &Scenario) -> Option<Self> {
         (scenario.map_order == MapOrder::Go).then_some(Reduced {
             scenario: *scenario,
+            pods: Pods::new(scenario),
         })
-    }
-
-    fn latest(&self) -> u8 {
-        self.scenario.changes() as u8
     }
 
     fn capacity(&self) -> u64 {
@@ -97,72 +97,67 @@ impl Reduced {
         st.channel.iter().map(|&(_, n)| u64::from(n)).sum()
     }
 
-    fn full(&self, st: &State) -> bool {
-        Self::len(st) >= self.capacity()
-    }
-
-    fn to_visit(st: &State) -> u64 {
-        let pool = st.pool.iter().filter(|(c, _)| c.to_visit).map(|&(_, n)| n);
-        let live = st
-            .channel
-            .iter()
-            .filter(|(e, _)| matches!(e, Entry::Live(c) if c.to_visit))
-            .map(|&(_, n)| n);
-        pool.chain(live).map(u64::from).sum()
-    }
-
-    /// The gate's answer, as the unreduced model gives it at threshold 0.
-    fn gate_open(&self, st: &State) -> bool {
-        let s = &self.scenario;
-        if !s.design.gated() {
-            return true;
-        }
-        if s.design.full_channel_is_unhealthy() && self.full(st) {
-            return false;
-        }
-        st.relist == Pc::Done || st.relist_time == Some(st.now)
-    }
-
-    fn stale(st: &State) -> bool {
-        st.relist != Pc::Done && st.relist_time.is_some_and(|t| st.now > t)
-    }
-
-    fn relist_blocked(&self, st: &State) -> bool {
-        matches!(st.relist, Pc::Visiting(_))
-            && self.scenario.design.blocking_send()
-            && self.full(st)
-    }
-
     pub fn initial(&self) -> State {
         let class = Class {
             record: 0,
             cache: 0,
-            to_visit: false,
-            ok: false,
+            visited: false,
+            synced_current: true,
         };
         let mut st = State {
-            relist: Pc::Start(1),
-            sync: SyncPc::Gate,
+            relist: RelistAt::Start(1),
+            sync: SyncLoopAt::Gate,
             now: 0,
             relist_time: None,
             lost: false,
             pool: SmallVec::new(),
             channel: SmallVec::new(),
+            held: None,
         };
-        self.add_to_pool(&mut st, class, self.scenario.pods(), 0);
+        self.add_to_pool(&mut st, class, self.scenario.pods);
         st
     }
 
-    /// Puts `count` pods of `class` into the pool, synced at version `synced` — normalised:
-    /// synced status kept only where it can matter, pods that never change again folded away.
-    fn add_to_pool(&self, st: &mut State, mut class: Class, count: u32, synced: u8) {
+    /// Whether a pod of `class` must be visited before relist `r` may end (as
+    /// [`Pods::must_visit`] says of one pod).
+    fn must_visit(&self, class: Class, r: u32) -> bool {
+        !class.visited
+            && match self.scenario.timing {
+                Timing::Lockstep => u32::from(class.record) != self.scenario.lockstep_version(r),
+                Timing::Anytime => class.record < class.cache,
+            }
+    }
+
+    /// The version relist `r` lists a pod of `class` at, `landed` changes later, if it can.
+    fn listed(&self, class: Class, r: u32, landed: u32) -> Option<u8> {
+        if class.visited {
+            return None;
+        }
+        let version = u32::from(class.cache) + landed;
+        let possible = match self.scenario.timing {
+            Timing::Lockstep => {
+                self.must_visit(class, r) && version == self.scenario.lockstep_version(r)
+            }
+            Timing::Anytime => {
+                landed <= 1
+                    && version <= self.pods.last_version()
+                    && (landed == 1 || self.must_visit(class, r))
+            }
+        };
+        possible.then_some(version as u8)
+    }
+
+    /// Puts `count` pods of `class` into the pool, normalised: synced status kept only where
+    /// it can matter, pods that can never change again folded away.
+    fn add_to_pool(&self, st: &mut State, mut class: Class, count: u32) {
         if count == 0 {
             return;
         }
-        class.ok = !self.scenario.resync && synced == self.latest();
-        let inert = class.record == self.latest() && !class.to_visit;
+        class.synced_current &= !self.scenario.resync;
+        let last = self.pods.last_version();
+        let inert = u32::from(class.cache) == last && class.record == class.cache;
         if inert {
-            st.lost |= !self.scenario.resync && !class.ok;
+            st.lost |= !self.scenario.resync && !class.synced_current;
             return;
         }
         match st.pool.binary_search_by(|(c, _)| c.cmp(&class)) {
@@ -189,19 +184,19 @@ impl Reduced {
         }
     }
 
-    /// The entry at `position`, and the run it is in.
-    fn entry_at(st: &State, position: u64) -> Option<(usize, Entry)> {
+    /// The entry at `position`.
+    fn entry_at(st: &State, position: u64) -> Option<Entry> {
         let mut start = 0;
-        for (run, &(entry, n)) in st.channel.iter().enumerate() {
+        for &(entry, n) in &st.channel {
             if position < start + u64::from(n) {
-                return Some((run, entry));
+                return Some(entry);
             }
             start += u64::from(n);
         }
         None
     }
 
-    /// Replaces the entry at `position` (in run `run`), splitting the run and re-merging.
+    /// Replaces the entry at `position`, splitting its run and re-merging.
     fn set_entry(st: &mut State, position: u64, entry: Entry) {
         let mut entries: SmallVec<[(Entry, u32); 8]> = SmallVec::new();
         let mut start = 0;
@@ -218,197 +213,206 @@ impl Reduced {
         }
         st.channel.clear();
         for (e, n) in entries.into_iter().filter(|&(_, n)| n > 0) {
-            match st.channel.last_mut() {
-                Some((last, m)) if *last == e => *m += n,
-                _ => st.channel.push((e, n)),
-            }
+            Self::push_entry_runs(st, e, n);
         }
     }
 
-    fn enabled(&self, st: &State, out: &mut SmallVec<[RMove; 8]>) {
-        match st.relist {
-            Pc::Start(_) => out.push(RMove::Other(Move::Start)),
-            Pc::Visiting(_) if !self.relist_blocked(st) => {
-                out.extend(
-                    st.pool
-                        .iter()
-                        .filter(|(c, _)| c.to_visit)
-                        .map(|&(c, _)| RMove::VisitPool(c)),
-                );
-                let mut position = 0u64;
-                for &(entry, n) in &st.channel {
-                    if matches!(entry, Entry::Live(c) if c.to_visit) {
-                        out.extend(
-                            (position..position + u64::from(n))
-                                .map(|p| RMove::VisitEntry(p as u32)),
-                        );
-                    }
-                    position += u64::from(n);
-                }
-            }
-            Pc::Visiting(_) | Pc::Done => {}
-            Pc::Finish => out.push(RMove::Other(Move::Finish)),
-        }
-        if st.now == 0 {
-            out.push(RMove::Other(Move::Tick));
-        }
-        match st.sync {
-            SyncPc::Gate if self.gate_open(st) => out.push(RMove::Other(Move::Pass)),
-            SyncPc::Gate if self.scenario.gate == Gate::Retry => {
-                out.push(RMove::Other(Move::Retry))
-            }
-            SyncPc::Receive if !st.channel.is_empty() => out.push(RMove::Other(Move::Receive)),
-            SyncPc::Receive if st.relist == Pc::Done => out.push(RMove::Other(Move::Exit)),
-            _ => {}
+    fn push_entry_runs(st: &mut State, entry: Entry, n: u32) {
+        match st.channel.last_mut() {
+            Some((last, m)) if *last == entry => *m += n,
+            _ => st.channel.push((entry, n)),
         }
     }
 
-    fn step(&self, st: &State, mv: RMove) -> State {
+    /// Every class relist may still visit, with where the pod is: in the pool, or at a live
+    /// entry's position.
+    fn visitable<'a>(&'a self, st: &'a State) -> impl Iterator<Item = (Class, Option<u32>)> + 'a {
+        let pool = st.pool.iter().map(|&(c, _)| (c, None));
+        let mut position = 0u32;
+        let live = st.channel.iter().flat_map(move |&(entry, n)| {
+            let start = position;
+            position += n;
+            let class = match entry {
+                Entry::Live(c) => Some(c),
+                Entry::Dead => None,
+            };
+            class
+                .into_iter()
+                .flat_map(move |c| (start..start + n).map(move |p| (c, Some(p))))
+        });
+        pool.chain(live).filter(|(c, _)| !c.visited)
+    }
+
+    /// The moves that could be enabled in `st`.
+    fn candidates<'a>(&'a self, st: &'a State) -> impl Iterator<Item = ReducedMove> + 'a {
+        let visits = self.visitable(st).flat_map(move |(class, at)| {
+            [1, 0].map(move |landed| match at {
+                None => ReducedMove::VisitPool { class, landed },
+                Some(position) => ReducedMove::VisitEntry { position, landed },
+            })
+        });
+        let relist = Move::RELIST.into_iter().map(ReducedMove::Other);
+        let others = Move::OTHERS.into_iter().map(ReducedMove::Other);
+        relist.chain(visits).chain(others)
+    }
+
+    fn step(&self, st: &State, mv: ReducedMove) -> Option<State> {
         let s = &self.scenario;
-        let mut n = st.clone();
-        match mv {
-            RMove::Other(Move::Start) => {
-                let Pc::Start(r) = st.relist else {
-                    unreachable!("enabled only at a relist start")
-                };
-                n.relist_time = Some(st.now);
-                let version = s.version_at(r) as u8;
-                let changed = |c: Class| Class {
-                    to_visit: c.record != version,
-                    ..c
-                };
-                let pool = std::mem::take(&mut n.pool);
-                for (class, count) in pool {
-                    let synced = if class.ok { self.latest() } else { 0 };
-                    self.add_to_pool(&mut n, changed(class), count, synced);
-                }
-                for (entry, _) in n.channel.iter_mut() {
-                    if let Entry::Live(c) = entry {
-                        *c = changed(*c);
-                    }
-                }
-                n.relist = if Self::to_visit(&n) == 0 {
-                    Pc::after(r, s.relists)
-                } else {
-                    Pc::Visiting(r)
-                };
+        let mut next = st.clone();
+        match (mv, st.relist) {
+            (ReducedMove::Other(Move::Start), RelistAt::Start(r)) => {
+                next.relist_time = Some(st.now);
+                next.relist = RelistAt::Visiting(r);
             }
-            RMove::VisitPool(class) => {
-                Self::take_from_pool(&mut n, class);
-                let synced = if class.ok { self.latest() } else { 0 };
-                self.visit(&mut n, class, None, synced);
+            (ReducedMove::VisitPool { class, landed }, RelistAt::Visiting(r)) => {
+                let version = self.listed(class, r, landed)?;
+                if !Self::take_from_pool(&mut next, class) {
+                    return None;
+                }
+                self.visit(&mut next, r, class, None, version);
             }
-            RMove::VisitEntry(position) => {
-                let Some((_, Entry::Live(class))) = Self::entry_at(st, u64::from(position)) else {
-                    unreachable!("enabled only at a live entry")
+            (ReducedMove::VisitEntry { position, landed }, RelistAt::Visiting(r)) => {
+                let Some(Entry::Live(class)) = Self::entry_at(st, u64::from(position)) else {
+                    return None;
                 };
-                self.visit(&mut n, class, Some(u64::from(position)), 0);
+                let version = self.listed(class, r, landed)?;
+                self.visit(&mut next, r, class, Some(u64::from(position)), version);
             }
-            RMove::Other(Move::Finish) => n.relist = Pc::Done,
-            RMove::Other(Move::Tick) => n.now = 1,
-            RMove::Other(Move::Pass) => n.sync = SyncPc::Receive,
-            RMove::Other(Move::Retry) => {}
-            RMove::Other(Move::Receive) => {
-                let (entry, count) = &mut n.channel[0];
-                let entry = *entry;
-                *count -= 1;
-                if *count == 0 {
-                    n.channel.remove(0);
-                }
-                if let Entry::Live(class) = entry {
-                    self.add_to_pool(&mut n, class, 1, class.cache);
-                }
-                n.sync = SyncPc::Gate;
+            (ReducedMove::Other(Move::Send), RelistAt::Sending(r)) if !self.full(st) => {
+                let held = next.held.take()?;
+                Self::push_entry(&mut next, held);
+                next.relist = RelistAt::Visiting(r);
             }
-            RMove::Other(Move::Exit) => n.sync = SyncPc::Exited,
-            RMove::Other(Move::Visit(_)) => unreachable!("the reduced model visits by class"),
+            (ReducedMove::Other(Move::EndRelist), RelistAt::Visiting(r)) => {
+                if self.visitable(st).any(|(c, _)| self.must_visit(c, r)) {
+                    return None;
+                }
+                self.end_relist(&mut next);
+                next.relist = RelistAt::after(r, s.relists);
+            }
+            (ReducedMove::Other(Move::Finish), RelistAt::Finish) => next.relist = RelistAt::Done,
+            (ReducedMove::Other(Move::Tick), _) if st.now == 0 => next.now = 1,
+            (ReducedMove::Other(Move::Pass), _) if self.sync_enabled(st, Kind::Pass) => {
+                next.sync = SyncLoopAt::Receive
+            }
+            (ReducedMove::Other(Move::Retry), _) if self.sync_enabled(st, Kind::Retry) => {}
+            (ReducedMove::Other(Move::Receive), _) if self.sync_enabled(st, Kind::Receive) => {
+                self.receive(&mut next);
+            }
+            (ReducedMove::Other(Move::Exit), _) if self.sync_enabled(st, Kind::Exit) => {
+                next.sync = SyncLoopAt::Exited
+            }
+            _ => return None,
         }
-        n
+        Some(next)
     }
 
     /// relist visits a pod of `class` — from the pool, or with its live entry at `position` —
-    /// that was synced at version `synced`.
-    fn visit(&self, n: &mut State, class: Class, position: Option<u64>, synced: u8) {
-        let s = &self.scenario;
-        let Pc::Visiting(r) = n.relist else {
-            unreachable!("enabled only while visiting")
-        };
-        let version = s.version_at(r) as u8;
-        let early = !s.design.records_after_delivery();
+    /// listing it at `version`.
+    fn visit(&self, next: &mut State, r: u32, class: Class, position: Option<u64>, version: u8) {
+        let design = self.scenario.design;
         let visited = Class {
-            record: if early { version } else { class.record },
+            record: if design.records_after_delivery() {
+                class.record
+            } else {
+                version
+            },
             cache: version,
-            to_visit: false,
-            ok: false,
+            visited: true,
+            synced_current: class.synced_current && version == class.cache,
         };
-        let full = Self::len(n) >= self.capacity();
-        if !full {
-            let sent = Class {
-                record: version,
-                ..visited
-            };
+        let sent = Class {
+            record: version,
+            ..visited
+        };
+        if Self::len(next) < self.capacity() {
             if let Some(position) = position {
-                Self::set_entry(n, position, Entry::Dead);
+                Self::set_entry(next, position, Entry::Dead);
             }
-            if s.resync {
-                // Synced status is moot: the entry is anonymous, the pod stays in the pool.
-                Self::push_entry(n, Entry::Dead);
-                self.add_to_pool(n, sent, 1, 0);
-            } else {
-                Self::push_entry(n, Entry::Live(sent));
+            let entry = self.hand_over(next, sent);
+            Self::push_entry(next, entry);
+        } else if design.blocking_send() {
+            if let Some(position) = position {
+                Self::set_entry(next, position, Entry::Dead);
             }
+            next.held = Some(self.hand_over(next, sent));
+            next.relist = RelistAt::Sending(r);
         } else if let Some(position) = position {
-            Self::set_entry(n, position, Entry::Live(visited));
+            Self::set_entry(next, position, Entry::Live(visited));
         } else {
-            self.add_to_pool(n, visited, 1, synced);
-        }
-        if Self::to_visit(n) == 0 {
-            n.relist = Pc::after(r, s.relists);
+            self.add_to_pool(next, visited, 1);
         }
     }
 
-    fn discards(&self, st: &State, mv: RMove) -> bool {
-        matches!(mv, RMove::VisitPool(_) | RMove::VisitEntry(_))
-            && self.full(st)
-            && !self.scenario.design.blocking_send()
-    }
-
-    fn shape(&self, st: &State, cycle: bool) -> VerdictKind {
-        let gated = st.sync == SyncPc::Gate && self.scenario.design.gated();
-        let evented_full = self.scenario.design.full_channel_is_unhealthy() && self.full(st);
-        if self.relist_blocked(st) && gated && !evented_full && Self::stale(st) {
-            if cycle {
-                VerdictKind::Livelock
-            } else {
-                VerdictKind::Deadlock
-            }
-        } else if gated && evented_full {
-            VerdictKind::GatedStall
+    /// The entry a pod of `class` gets when its event goes into the channel: with the resync
+    /// an anonymous one (the pod stays in the pool), without it its live entry.
+    fn hand_over(&self, next: &mut State, class: Class) -> Entry {
+        if self.scenario.resync {
+            self.add_to_pool(next, class, 1);
+            Entry::Dead
         } else {
-            VerdictKind::OtherDeadlock
+            Entry::Live(class)
         }
     }
 
-    /// Turns a reduced path into one of the unreduced model: each visit names the lowest pod of
-    /// its class (or the pod of its channel entry), the one tick becomes `threshold + 1`.
-    pub fn concretise(&self, path: &[RMove]) -> Option<Vec<Move>> {
-        let pods = Pods::new(&self.scenario);
+    /// No more changed pods this relist: every pod is unvisited again.
+    fn end_relist(&self, next: &mut State) {
+        let fresh = |c: Class| Class {
+            visited: false,
+            ..c
+        };
+        let pool = std::mem::take(&mut next.pool);
+        for (class, count) in pool {
+            self.add_to_pool(next, fresh(class), count);
+        }
+        let channel = std::mem::take(&mut next.channel);
+        for (entry, n) in channel {
+            let entry = match entry {
+                Entry::Live(c) => Entry::Live(fresh(c)),
+                Entry::Dead => Entry::Dead,
+            };
+            Self::push_entry_runs(next, entry, n);
+        }
+    }
+
+    /// syncLoopIteration takes the oldest event; a live one syncs its pod from the cache.
+    fn receive(&self, next: &mut State) {
+        let (entry, count) = &mut next.channel[0];
+        let entry = *entry;
+        *count -= 1;
+        if *count == 0 {
+            next.channel.remove(0);
+        }
+        if let Entry::Live(class) = entry {
+            let synced = Class {
+                synced_current: true,
+                ..class
+            };
+            self.add_to_pool(next, synced, 1);
+        }
+        next.sync = SyncLoopAt::Gate;
+    }
+
+    /// Turns a reduced path into one of the unreduced machine: each visit names the lowest pod
+    /// of its class (or the pod of its channel entry), the one tick becomes `threshold + 1`.
+    pub fn concretise(&self, path: &[ReducedMove]) -> Option<Vec<Move>> {
+        let pods = &self.pods;
         let mut concrete = pods.initial();
         let mut moves = Vec::new();
         for &mv in path {
             let steps: Vec<Move> = match mv {
-                RMove::Other(Move::Tick) => vec![Move::Tick; self.scenario.clock_ticks() as usize],
-                RMove::Other(other) => vec![other],
-                RMove::VisitEntry(position) => {
-                    vec![Move::Visit(u32::from(
-                        *concrete.channel.get(position as usize)?,
-                    ))]
+                ReducedMove::Other(Move::Tick) => {
+                    vec![Move::Tick; self.scenario.clock_ticks() as usize]
                 }
-                RMove::VisitPool(class) => {
-                    let pod = pods
-                        .visiting(&concrete)
+                ReducedMove::Other(other) => vec![other],
+                ReducedMove::VisitEntry { position, landed } => {
+                    let pod = u32::from(*concrete.channel.get(position as usize)?);
+                    vec![Move::Visit { pod, landed }]
+                }
+                ReducedMove::VisitPool { class, landed } => {
+                    let pod = (0..self.scenario.pods)
                         .find(|&p| self.pool_class(&concrete, p) == Some(class))?;
-                    vec![Move::Visit(pod)]
+                    vec![Move::Visit { pod, landed }]
                 }
             };
             for step in steps {
@@ -419,57 +423,98 @@ impl Reduced {
         Some(moves)
     }
 
-    /// The class a concrete pod counts under in the pool, if it is in the pool (no live entry;
-    /// with the resync every pod is).
+    /// The class a concrete pod counts under in the pool, if it is in the pool (no live entry
+    /// and no event held; with the resync every pod is).
     fn pool_class(&self, st: &pods::State, pod: u32) -> Option<Class> {
         let p = pod as usize;
-        if !self.scenario.resync && st.channel.contains(&(pod as u16)) {
+        let has_entry = st.channel.contains(&(pod as u16)) || st.held == Some(pod as u16);
+        if !self.scenario.resync && has_entry {
             return None;
         }
         Some(Class {
             record: st.records[p],
             cache: st.cache[p],
-            to_visit: Pods::to_visit(st, pod),
-            ok: !self.scenario.resync && st.synced[p] == self.latest(),
+            visited: Pods::visited(st, pod),
+            synced_current: !self.scenario.resync && st.synced[p] == st.cache[p],
         })
+    }
+}
+
+impl Shape for Reduced {
+    type State = State;
+    type Move = ReducedMove;
+
+    fn scenario(&self) -> &Scenario {
+        &self.scenario
+    }
+    fn relist_at(&self, st: &State) -> RelistAt {
+        st.relist
+    }
+    fn sync_at(&self, st: &State) -> SyncLoopAt {
+        st.sync
+    }
+    fn channel_len(&self, st: &State) -> usize {
+        Self::len(st) as usize
+    }
+    /// The one tick fell after the relist still running started.
+    fn stale_for(&self, st: &State) -> Option<Tick> {
+        (st.now > st.relist_time?).then_some(1)
+    }
+    fn relisted(&self, st: &State) -> bool {
+        st.relist_time.is_some()
+    }
+    fn kind(&self, mv: ReducedMove) -> Kind {
+        match mv {
+            ReducedMove::VisitPool { .. } | ReducedMove::VisitEntry { .. } => Kind::Visit,
+            ReducedMove::Other(mv) => mv.kind(),
+        }
     }
 }
 
 impl StateMachine for Reduced {
     type State = State;
-    type Move = RMove;
+    type Move = ReducedMove;
 
     fn initial(&self) -> State {
         Reduced::initial(self)
     }
 
-    fn successors(&self, st: &State, out: &mut Vec<(RMove, State)>) {
-        let mut moves = SmallVec::new();
-        self.enabled(st, &mut moves);
-        out.extend(moves.into_iter().map(|mv| (mv, self.step(st, mv))));
+    fn successors(&self, st: &State, out: &mut Vec<(ReducedMove, State)>) {
+        out.extend(
+            self.candidates(st)
+                .filter_map(|mv| self.step(st, mv).map(|next| (mv, next))),
+        );
     }
 
     fn progress(&self, st: &State) -> u64 {
-        let visited = u64::from(self.scenario.pods()) - Self::to_visit(st);
+        let unvisited: u64 = self
+            .visitable(st)
+            .map(|(c, at)| match at {
+                None => st
+                    .pool
+                    .iter()
+                    .find(|(p, _)| *p == c)
+                    .map_or(0, |&(_, n)| u64::from(n)),
+                Some(_) => 1,
+            })
+            .sum();
+        let visited = u64::from(self.scenario.pods).saturating_sub(unvisited);
         (st.relist.rank() << 32) | visited
     }
 
-    fn actor(&self, mv: RMove) -> Actor {
-        match mv {
-            RMove::VisitPool(_) | RMove::VisitEntry(_) => Actor::Relist,
-            RMove::Other(mv) => mv.actor(),
-        }
+    fn actor(&self, mv: ReducedMove) -> Actor {
+        self.kind(mv).actor()
     }
 
     fn end(&self, st: &State) -> End {
-        let clean = st.relist == Pc::Done && st.sync == SyncPc::Exited && st.now == 1;
+        let clean = st.relist == RelistAt::Done && st.sync == SyncLoopAt::Exited && st.now == 1;
         if clean {
-            // The quiet relist regenerates every pod whose record lags; the others must be ok.
-            let latest = self.latest();
+            // The quiet relist regenerates every pod whose record lags; the others must be
+            // synced at what their cache holds.
             let pool_ok = st
                 .pool
                 .iter()
-                .all(|(c, _)| self.scenario.resync || c.record != latest || c.ok);
+                .all(|(c, _)| self.scenario.resync || c.record != c.cache || c.synced_current);
             End::Clean {
                 converged: !st.lost && pool_ok,
             }
@@ -483,15 +528,10 @@ impl StateMachine for Reduced {
     }
 
     fn observe(&self, st: &State, w: &mut Witnesses) {
-        w.channel_full += u64::from(self.full(st));
-        w.relist_blocked += u64::from(self.relist_blocked(st));
-        let closed = st.sync == SyncPc::Gate && !self.gate_open(st);
-        w.gate_closed += u64::from(closed);
+        self.witnesses_at(st, w);
     }
 
-    fn observe_move(&self, st: &State, mv: RMove, w: &mut Witnesses) {
-        w.discards += u64::from(self.discards(st, mv));
-        let mid_relist = matches!(st.relist, Pc::Visiting(_));
-        w.drained_mid_relist += u64::from(mv == RMove::Other(Move::Receive) && mid_relist);
+    fn observe_move(&self, st: &State, mv: ReducedMove, w: &mut Witnesses) {
+        self.witnesses_of(st, mv, w);
     }
 }

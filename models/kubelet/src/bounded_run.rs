@@ -14,7 +14,7 @@
 //! recorded as [`Action::LostUpdate`] and raised as a panic carrying that very action (the
 //! typed failure a checker stops on; verdicts are read from the trace, never from a message).
 
-use crate::generic_pleg::{GenericPleg, Orders};
+use crate::generic_pleg::{Choices, GenericPleg, Relisted};
 use crate::runtime::{spawn, Runtime};
 use crate::{clock, sync_loop};
 use pleg_core::scenario::Scenario;
@@ -30,22 +30,22 @@ pub struct Outcome {
     pub discarded: u64,
 }
 
-/// Runs one execution of the scenario on runtime `R`, visiting pods in the runtime's own
-/// arbitrary order under Go's map order. Under a checker this is the body of every execution; a
-/// stall shows up as the checker's deadlock report.
+/// Runs one execution of the scenario on runtime `R`, with every choice that is data — Go's
+/// map order, when pods change — left to the runtime's own nondeterminism. Under a checker this
+/// is the body of every execution; a stall shows up as the checker's deadlock report.
 ///
 /// # Panics
 /// With an [`Action::LostUpdate`] payload if a pod's synced state misses the runtime's latest at the end; with a
 /// message if an event is neither received nor counted as discarded (a model bug).
 pub fn run<R: Runtime>(scenario: &Scenario, recorder: &Arc<Recorder>) -> Outcome {
-    run_in_order::<R>(scenario, recorder, Orders::Runtime)
+    run_with::<R>(scenario, recorder, Choices::Runtime)
 }
 
-/// [`run`], with relist's visiting orders taken from `orders`.
-pub fn run_in_order<R: Runtime>(
+/// [`run`], with the choices that are data taken from `choices`.
+pub fn run_with<R: Runtime>(
     scenario: &Scenario,
     recorder: &Arc<Recorder>,
-    orders: Orders,
+    choices: Choices,
 ) -> Outcome {
     scenario
         .validate()
@@ -54,7 +54,7 @@ pub fn run_in_order<R: Runtime>(
     let pleg = Arc::new(GenericPleg::<R>::new(
         scenario,
         Arc::clone(recorder),
-        orders,
+        choices,
     ));
 
     let relist = spawn::<R, _, _>("relist", {
@@ -70,7 +70,7 @@ pub fn run_in_order<R: Runtime>(
         move || sync_loop::run(&pleg)
     });
 
-    let mut relisted = relist.join();
+    let relisted = relist.join();
     clock.join();
     let mut synced = sync_loop.join();
     assert_eq!(
@@ -82,36 +82,35 @@ pub fn run_in_order<R: Runtime>(
         received: synced.received,
         discarded: relisted.discarded,
     };
-    quiet_relist(&pleg, &mut relisted.pod_records, &mut synced.versions);
+    quiet_relist(&pleg, &relisted, &mut synced.versions);
     if scenario.resync {
         sync_loop::resync(&pleg, &mut synced.versions);
     }
-    check_converged(&pleg, &synced.versions);
+    check_converged(&pleg, &relisted.runtime, &synced.versions);
     outcome
 }
 
 /// After the run, in a quiet system (channel drained, syncLoop idle): the next relist. It
-/// re-sends only what podRecords says changed, and in a quiet system every send arrives.
-fn quiet_relist<R: Runtime>(pleg: &GenericPleg<R>, pod_records: &mut [u32], synced: &mut [u32]) {
+/// re-sends only what podRecords says changed — a pod whose record lags the runtime's latest
+/// state — and in a quiet system every send arrives: the pod is inspected again and synced.
+/// (Changes landing after the last relist are caught the same way, so the model lets none.)
+fn quiet_relist<R: Runtime>(pleg: &GenericPleg<R>, relisted: &Relisted, synced: &mut [u32]) {
     let relist = pleg.scenario.relists + 1;
     let action = Action::QuietRelist { relist };
     pleg.record(Actor::Relist, action, Change::default());
-    let latest = pleg.scenario.changes();
-    let cache = pleg.pod_cache.lock();
-    for pod in 0..pleg.scenario.pods() {
+    let mut cache = pleg.pod_cache.lock();
+    for pod in 0..pleg.scenario.pods {
         let p = pod as usize;
-        let action = if pod_records[p] != latest {
-            pod_records[p] = latest;
-            synced[p] = cache[p];
+        let (record, latest) = (relisted.pod_records[p], relisted.runtime[p]);
+        let action = if record != latest {
+            cache[p] = latest;
+            synced[p] = latest;
             Action::Regenerated {
                 pod,
                 version: latest,
             }
         } else if synced[p] != latest {
-            Action::NoChange {
-                pod,
-                record: pod_records[p],
-            }
+            Action::NoChange { pod, record }
         } else {
             continue;
         };
@@ -120,12 +119,14 @@ fn quiet_relist<R: Runtime>(pleg: &GenericPleg<R>, pod_records: &mut [u32], sync
 }
 
 /// Eventual consistency: every pod's synced version is the runtime's latest.
-fn check_converged<R: Runtime>(pleg: &GenericPleg<R>, synced: &[u32]) {
-    let latest = pleg.scenario.changes();
-    if let Some((pod, &version)) = (0..).zip(synced).find(|(_, &v)| v != latest) {
+fn check_converged<R: Runtime>(pleg: &GenericPleg<R>, latest: &[u32], synced: &[u32]) {
+    let lost = (0..)
+        .zip(latest.iter().zip(synced))
+        .find(|(_, (l, s))| l != s);
+    if let Some((pod, (&latest, &synced))) = lost {
         let action = Action::LostUpdate {
             pod,
-            synced: version,
+            synced,
             latest,
         };
         pleg.record(Actor::SyncLoop, action, Change::default());

@@ -20,5 +20,5 @@ pub mod generic_pleg;
 pub mod runtime;
 mod sync_loop;
 
-pub use bounded_run::{run, run_in_order, Outcome};
-pub use generic_pleg::Orders;
+pub use bounded_run::{run, run_with, Outcome};
+pub use generic_pleg::{Choices, Given};

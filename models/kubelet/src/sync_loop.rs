@@ -35,14 +35,18 @@ pub(crate) struct Synced {
 pub(crate) fn run<R: Runtime>(pleg: &GenericPleg<R>) -> Synced {
     let mut synced = Synced {
         received: 0,
-        versions: vec![0; pleg.scenario.pods() as usize],
+        versions: vec![0; pleg.scenario.pods as usize],
     };
     loop {
-        if pleg.scenario.design.gated() {
+        let checked = pleg.scenario.design.gated();
+        if checked {
             match pleg.scenario.gate {
                 Gate::Wait => wait_until_healthy(pleg),
                 Gate::Retry => retry_until_healthy(pleg),
             }
+        } else {
+            let action = Action::PassedGate { checked };
+            pleg.record(Actor::SyncLoop, action, Change::default());
         }
         if !sync_loop_iteration(pleg, &mut synced) {
             pleg.record(Actor::SyncLoop, Action::Exited, Change::default());
@@ -70,6 +74,14 @@ fn wait_until_healthy<R: Runtime>(pleg: &GenericPleg<R>) {
         report_skip(pleg, why, &mut reported);
         health = pleg.pleg_healthy.wait(health);
     }
+    passed(pleg);
+}
+
+/// Records the pass while the health lock is still held, so it is ordered with the tick or
+/// relist start that could close the gate again.
+fn passed<R: Runtime>(pleg: &GenericPleg<R>) {
+    let action = Action::PassedGate { checked: true };
+    pleg.record(Actor::SyncLoop, action, Change::default());
 }
 
 /// The gate as kubelet writes it: check, back off, retry. The back-off only shapes the
@@ -79,6 +91,7 @@ fn retry_until_healthy<R: Runtime>(pleg: &GenericPleg<R>) {
     loop {
         let health = pleg.lock_health();
         let Err(why) = runtime_errors(pleg, &health) else {
+            passed(pleg);
             return;
         };
         report_skip(pleg, why, &mut reported);

@@ -7,9 +7,9 @@
 //! them, so each runs under a time limit and fails with a message instead of hanging CI. No test
 //! asserts on timing: the limit is a watchdog, minutes above what a run takes.
 
-use pleg_core::{Action, Design, MapOrder, Recorder, Scenario};
+use pleg_core::{Action, Design, MapOrder, Recorder, Scenario, Timing};
 use pleg_kubelet::runtime::{ParkingLot, Runtime, Std};
-use pleg_kubelet::{run, run_in_order, Orders};
+use pleg_kubelet::{run, run_with, Choices, Given};
 use std::sync::mpsc;
 use std::sync::Arc;
 use std::time::Duration;
@@ -45,9 +45,11 @@ fn drop_when_full_runs_to_completion<R: Runtime>() {
     within(WATCHDOG, "drop-when-full on real threads", || {
         let scenario = Scenario {
             capacity: 16,
-            events_per_relist: 1_000,
+            pods: 1_000,
             relists: 5,
             threshold: 3,
+            // Every pod changes before every relist: 5,000 events to hand over.
+            timing: Timing::Lockstep,
             ..Scenario::smallest(Design::DropWhenFull)
         };
         let recorder = Arc::new(Recorder::new());
@@ -75,8 +77,9 @@ fn blocking_with_room_for_every_event_runs_to_completion_on_threads() {
     let outcome = within(WATCHDOG, "blocking with room on real threads", || {
         let scenario = Scenario {
             capacity: 100,
-            events_per_relist: 50,
+            pods: 50,
             relists: 2,
+            timing: Timing::Lockstep,
             ..Scenario::smallest(Design::Blocking)
         };
         run::<Std>(&scenario, &Arc::new(Recorder::new()))
@@ -157,30 +160,64 @@ fn given_map_orders_are_visited_relist_by_relist() {
     let visited = within(WATCHDOG, "given map orders on real threads", || {
         let scenario = Scenario {
             capacity: 10,
-            events_per_relist: 3,
+            pods: 3,
             relists: 2,
             map_order: MapOrder::Go,
             ..Scenario::smallest(Design::DropWhenFull)
         };
         let recorder = Arc::new(Recorder::new());
         // Ranks by pod: relist 1 visits pods 1, 2, 0; relist 2 visits 2, 0, 1.
-        let orders = Orders::Given(vec![vec![2, 0, 1], vec![1, 2, 0]]);
-        run_in_order::<Std>(&scenario, &recorder, orders);
+        let given = Given {
+            orders: vec![vec![2, 0, 1], vec![1, 2, 0]],
+            changed: vec![vec![true; 3], vec![true; 3]],
+        };
+        run_with::<Std>(&scenario, &recorder, Choices::Given(given));
         sent_events(&recorder)
     });
     assert_eq!(visited, [(1, 1), (1, 2), (1, 0), (2, 2), (2, 0), (2, 1)]);
 }
 
+/// Given changes are followed: pods 0 and 2 change before relist 1, pods 1 and 2 before relist
+/// 2, and pod 2 is said to change before relist 3 too — but it changes at most twice. Each
+/// relist sends one event per pod that changed since it last listed it.
+#[test]
+fn given_changes_decide_which_pods_each_relist_sees_changed() {
+    let (sent, outcome) = within(WATCHDOG, "given changes on real threads", || {
+        let scenario = Scenario {
+            capacity: 10,
+            pods: 3,
+            relists: 3,
+            changes: Some(2),
+            ..Scenario::smallest(Design::DropWhenFull)
+        };
+        let recorder = Arc::new(Recorder::new());
+        let given = Given {
+            orders: Vec::new(),
+            changed: vec![
+                vec![true, false, true],
+                vec![false, true, true],
+                vec![false, false, true],
+            ],
+        };
+        let outcome = run_with::<Std>(&scenario, &recorder, Choices::Given(given));
+        (sent_events(&recorder), outcome)
+    });
+    assert_eq!(sent, [(1, 0), (1, 2), (2, 1), (2, 2)]);
+    assert_eq!((outcome.received, outcome.discarded), (4, 0));
+}
+
 /// On real threads Go's map order is random on every relist, as in Go: over 200 runs of one
-/// relist of three pods every one of the six orders appears (a fixed order would hide lost
-/// updates; the chance that a fair shuffle misses one order is below 10^-15).
+/// relist of three pods (all changing: lockstep) every one of the six orders appears (a fixed
+/// order would hide lost updates; the chance that a fair shuffle misses one order is below
+/// 10^-15).
 #[test]
 fn real_threads_visit_the_pods_in_every_order() {
     let orders = within(WATCHDOG, "random map orders on real threads", || {
         let scenario = Scenario {
             capacity: 10,
-            events_per_relist: 3,
+            pods: 3,
             map_order: MapOrder::Go,
+            timing: Timing::Lockstep,
             ..Scenario::smallest(Design::DropWhenFull)
         };
         let recorder = Arc::new(Recorder::new());
@@ -210,4 +247,29 @@ fn sent_events(recorder: &Recorder) -> Vec<(u32, u32)> {
             _ => None,
         })
         .collect()
+}
+
+/// On real threads when pods change is random, as when containers change: over 200 runs of one
+/// relist of three pods that may each change once, every one of the eight sets of changed pods
+/// is seen (the chance that fair coins miss one set is below 10^-11).
+#[test]
+fn real_threads_see_pods_change_at_any_time() {
+    let changed = within(WATCHDOG, "random landings on real threads", || {
+        let scenario = Scenario {
+            capacity: 10,
+            pods: 3,
+            changes: Some(1),
+            ..Scenario::smallest(Design::DropWhenFull)
+        };
+        let recorder = Arc::new(Recorder::new());
+        let mut seen = std::collections::BTreeSet::new();
+        for _ in 0..200 {
+            run::<Std>(&scenario, &recorder);
+            let mut pods: Vec<u32> = sent_events(&recorder).into_iter().map(|(_, p)| p).collect();
+            pods.sort();
+            seen.insert(pods);
+        }
+        seen
+    });
+    assert_eq!(changed.len(), 8, "{changed:?}");
 }

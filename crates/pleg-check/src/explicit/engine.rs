@@ -16,7 +16,7 @@
 
 use crate::Progress;
 use indexmap::{IndexMap, IndexSet};
-use pleg_core::{Actor, VerdictKind, Witnesses};
+use pleg_core::{Actor, Counted, VerdictKind, Witnesses};
 use pleg_explicit::StateMachine as Model;
 use rustc_hash::{FxBuildHasher, FxHashSet};
 use std::collections::BTreeMap;
@@ -59,7 +59,7 @@ pub(crate) fn explore<M: Model>(
     let mut found = Exploration {
         states: 0,
         transitions: 0,
-        witnesses: Witnesses::default(),
+        witnesses: Witnesses::none(Counted::Explored),
         failures: BTreeMap::new(),
         widest_layer: 0,
     };

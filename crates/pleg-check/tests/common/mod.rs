@@ -42,7 +42,7 @@ pub fn shuttle_pct(scenario: &Scenario, iterations: usize) -> Report {
 /// Asserts the report is the circular wait of kubernetes#72482, and returns its shape.
 #[track_caller]
 pub fn assert_circular_wait(report: &Report) -> CircularWait {
-    let Verdict::CircularWait(cw) = report.verdict.clone() else {
+    let Verdict::Deadlock(cw) = report.verdict.clone() else {
         panic!(
             "expected the circular wait, found {:?} after {} explored",
             report.verdict, report.explored

@@ -89,13 +89,14 @@ impl Level {
         let scenario = Scenario {
             design: spec.design.parse::<Design>().map_err(named)?,
             capacity: spec.capacity,
-            events_per_relist: spec.pods,
+            pods: spec.pods,
             relists: spec.relists,
             changes: spec.changes,
             threshold: spec.threshold,
             resync: spec.resync,
             gate: spec.gate.parse::<Gate>().map_err(named)?,
             map_order: spec.map_order.parse::<MapOrder>().map_err(named)?,
+            timing: pleg_core::Timing::Lockstep,
         };
         let goal = spec
             .goal
@@ -222,7 +223,7 @@ fn level_data(level: &Level) -> Result<LevelData, String> {
         ),
         capacity: s.channel_capacity(),
         threshold: s.threshold,
-        pods: s.pods(),
+        pods: s.pods,
         states,
         resync_endings,
     })

@@ -6,9 +6,10 @@
 use pleg_check::explicit::graph::Graph;
 use pleg_check::explicit::moves::{Move, Path};
 use pleg_check::explicit::pods::{Pods, State};
-use pleg_check::explicit::{self, Pc, SyncPc};
+use pleg_check::explicit::{self, RelistAt as Pc, SyncLoopAt as SyncPc};
 use pleg_check::{story, VerdictKind};
 use pleg_core::{Action, Actor, Execution, Gate, Named, Step};
+use pleg_explicit::Shape;
 use serde::Serialize;
 
 #[derive(Serialize)]
@@ -20,8 +21,7 @@ pub(super) struct StateData {
     ticks_left: u32,
     health: String,
     healthy: bool,
-    /// The version the runtime lists for every pod, podRecords, the pod cache, synced.
-    runtime: u32,
+    /// podRecords, the pod cache (the latest version seen of each pod), synced.
     records: Vec<u8>,
     cache: Vec<u8>,
     synced: Vec<u8>,
@@ -76,7 +76,7 @@ pub(super) fn state_data(
     let st = &graph.states[i];
     let relist_number = match st.relist {
         Pc::Start(r) => r - 1,
-        Pc::Visiting(r) => r,
+        Pc::Visiting(r) | Pc::Sending(r) => r,
         Pc::Finish | Pc::Done => s.relists,
     };
     let health = pods.health(st);
@@ -84,10 +84,8 @@ pub(super) fn state_data(
     StateData {
         relist: match st.relist {
             Pc::Start(r) => format!("about to start relist #{r}"),
-            Pc::Visiting(r) => format!(
-                "in relist #{r}: {} changed pod(s) still to visit",
-                pods.visiting(st).count()
-            ),
+            Pc::Visiting(r) => format!("in relist #{r}: visiting the pods that changed"),
+            Pc::Sending(r) => format!("in relist #{r}: blocked in a send"),
             Pc::Finish => "every relist ran".to_owned(),
             Pc::Done => "finished (end of the bounded run)".to_owned(),
         },
@@ -100,7 +98,6 @@ pub(super) fn state_data(
             Err(why) => why_text(why, st, context),
         },
         healthy: health.is_ok(),
-        runtime: s.version_at(relist_number.max(1)) * u32::from(relist_number > 0),
         records: st.records.to_vec(),
         cache: st.cache.to_vec(),
         synced: st.synced.to_vec(),
@@ -159,16 +156,7 @@ fn actor_data(graph: &Graph, i: usize, actor: Actor, context: &Execution) -> Act
 }
 
 fn label(mv: Move) -> String {
-    match mv {
-        Move::Start => "start the relist".to_owned(),
-        Move::Visit(pod) => format!("visit pod {pod}"),
-        Move::Finish => "finish".to_owned(),
-        Move::Tick => "tick".to_owned(),
-        Move::Pass => "pass the gate".to_owned(),
-        Move::Retry => "skip, sleep, retry".to_owned(),
-        Move::Receive => "take one event".to_owned(),
-        Move::Exit => "return".to_owned(),
-    }
+    mv.label()
 }
 
 /// The story line a move adds, in the story's own words.
@@ -186,7 +174,11 @@ fn story_line(
         pod: u32::from(pod),
         version: 0,
     });
-    let (action, change) = explicit::story_step(pods, st, mv, next, head)?;
+    let visited = (0..s_pods(pods))
+        .filter(|&p| pleg_explicit::pods::Pods::visited(st, p))
+        .count() as u32;
+    let counts = Some((visited + 1, visited + 1));
+    let (action, change) = explicit::story_step(pods, st, mv, next, head, counts)?;
     let step = Step {
         actor: mv.actor(),
         action,
@@ -209,7 +201,7 @@ fn statement(pods: &Pods, st: &State, actor: Actor, context: &Execution) -> (Str
                 format!("relist #{r}: list the pods, then updateRelistTime(now)"),
                 "g.updateRelistTime(timestamp)",
             ),
-            Pc::Visiting(_) if pods.relist_blocked(st) => (
+            Pc::Sending(_) | Pc::Visiting(_) if pods.relist_blocked(st) => (
                 format!(
                     "blocked: g.eventChannel <- the next event waits, the channel is full ({}/{})",
                     st.channel.len(),
@@ -217,7 +209,7 @@ fn statement(pods: &Pods, st: &State, actor: Actor, context: &Execution) -> (Str
                 ),
                 "g.eventChannel <- events[i]",
             ),
-            Pc::Visiting(_) => (
+            Pc::Sending(_) | Pc::Visiting(_) => (
                 "for each changed pod (Go map order): update the pod cache, podRecords.update(pid), \
                  send its event"
                     .to_owned(),
@@ -286,4 +278,8 @@ fn statement(pods: &Pods, st: &State, actor: Actor, context: &Execution) -> (Str
             (SyncPc::Exited, _) => ("returned".to_owned(), "return"),
         },
     }
+}
+
+fn s_pods(pods: &Pods) -> u32 {
+    pods.scenario.pods
 }
