@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Formatting, lints and every test (loom and shuttle models included), as CI runs them.
-# Budget on 2 cores: cold build ~1 min, tests ~15 s; well inside the 15-minute target.
+# The SMT solvers are installed first, so that the proofs' tests run rather than say NOT RUN.
+# Budget on 2 cores: cold build ~2 min, tests ~5 min.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source ci/solvers.sh
 
 echo "== cargo fmt --check"
 cargo fmt --all -- --check

@@ -166,12 +166,13 @@ def main(chromium, page, out):
     url = "file://" + os.path.abspath(page)
     browser = Browser(chromium)
     try:
-        # Level 1, by clicks: start the relist, fill the one slot, let the clock tick.
+        # Level 1, by clicks: start the relist, fill the one slot, block on the next, let the clock tick.
         browser.open(url, 1280, 800)
         assert "Level 1: Hang kubelet 1.12" in text(browser, "#level-title")
-        assert "3 moves away" in text(browser, "#status"), text(browser, "#status")
+        assert "4 moves away" in text(browser, "#status"), text(browser, "#status")
         step(browser, "relist", "start the relist")
         step(browser, "relist", "visit pod 0")
+        step(browser, "relist", "visit pod 1")
         step(browser, "clock", "tick")
         status = text(browser, "#status")
         assert "You reached it: deadlock" in status, status
@@ -195,7 +196,7 @@ def main(chromium, page, out):
         browser.click("#undo")
         before = (text(browser, "#status"), text(browser, "#trace"))
         link = browser.js('document.querySelector("#link").value')
-        assert "#level=1&path=s.v0" in link, link
+        assert "#level=1&path=s.v0.v1" in link, link
         browser.open(link, 1280, 800)
         after = (text(browser, "#status"), text(browser, "#trace"))
         assert before == after, f"the link {link} opened another state: {after} != {before}"
@@ -210,16 +211,16 @@ def main(chromium, page, out):
         assert "is reachable from here" in status and "exhaustive search found none" in status, status
         assert "none" in text(browser, "#hint-text"), text(browser, "#hint-text")
 
-        # Level 5 from the keyboard: relist starts (R), visits pod 0 (0), the clock ticks (C).
+        # Level 5 from the keyboard: relist starts (R), visits pods 0 and 1, the clock ticks (C).
         browser.open(url + "#level=5&path=", 1280, 800)
-        for key in ("r", "0", "c"):
+        for key in ("r", "0", "1", "c"):
             browser.key(key)
         status = text(browser, "#status")
         assert "You reached it: livelock" in status, status
         assert "Livelock" in text(browser, "#ending")
 
         # A phone: readable, no sideways scrolling, the lesson still there.
-        browser.open(url + "#level=1&path=s.v0.t", 390, 844, mobile=True)
+        browser.open(url + "#level=1&path=s.v0.v1.t", 390, 844, mobile=True)
         overflow = browser.js("document.documentElement.scrollWidth - window.innerWidth")
         assert overflow <= 0, f"the page scrolls sideways by {overflow}px on a phone"
         phone = os.path.join(out, "play-phone.png")

@@ -20,6 +20,7 @@ pub mod designs;
 pub mod explicit;
 mod loom_check;
 mod loom_choices;
+pub mod prove;
 mod quiet;
 mod shuttle_check;
 pub mod story;

@@ -11,18 +11,20 @@ mod hush;
 mod laws_view;
 mod play;
 mod progress;
+mod prove_view;
 mod render;
 mod svg;
 
 use args::{by_name, parse_bound, Bound, ScenarioArgs};
 use clap::{Parser, Subcommand};
 use pleg_check::confirm::Grid;
+use pleg_check::prove::{Outcome, Solver};
 use pleg_check::suite::{self, Claim};
 use pleg_check::{
     check, check_with_progress, loom_preemption_bound, CheckError, Checker, CheckerKind, Schedule,
     VerdictKind, DEFAULT_PCT_DEPTH, DEFAULT_SHUTTLE_SEED,
 };
-use pleg_core::{laws, Design, Scenario, Timing};
+use pleg_core::{laws, Design, Named, Scenario, Timing};
 use render::Judged;
 use std::io::IsTerminal;
 use std::path::PathBuf;
@@ -55,9 +57,27 @@ enum Command {
     /// The closed forms of every verdict's boundary, confirmed on every cell of a grid by
     /// exhaustive search (exit 1 if any cell disagrees).
     Laws(LawsArgs),
+    /// Prove every theorem for every size with SMT solvers (z3 and cvc5 on the PATH): an
+    /// inductive invariant per theorem, checked for every capacity, pod count, number of
+    /// changes and relists, and threshold (exit 1 unless every obligation is proved).
+    Prove(ProveArgs),
     /// Write the learner's page — be the scheduler, hang kubelet — as one self-contained HTML
     /// file (opens from disk, no network), and serve it if asked.
     Play(PlayArgs),
+}
+
+#[derive(clap::Args, Debug)]
+struct ProveArgs {
+    /// Use only this solver (default: both z3 and cvc5, each obligation proved by each).
+    #[arg(long, value_parser = by_name::<Solver>())]
+    solver: Option<Solver>,
+    /// Print JSON on stdout instead of the table.
+    #[arg(long)]
+    json: bool,
+    /// Also write every obligation to this directory as a standalone SMT-LIB file, which
+    /// `z3 FILE` answers by itself (unsat: proved).
+    #[arg(long, value_name = "DIR")]
+    smt2: Option<PathBuf>,
 }
 
 #[derive(clap::Args, Debug)]
@@ -239,6 +259,7 @@ fn main() -> ExitCode {
         Some(Command::Scale(args)) => run_scale(&args),
         Some(Command::Designs(args)) => run_designs(&args),
         Some(Command::Laws(args)) => run_laws(&args),
+        Some(Command::Prove(args)) => run_prove(&args),
         Some(Command::Play(args)) => run_play(&args),
         None => Err("no command given (try `check` or `--help`)".to_owned()),
     };
@@ -275,7 +296,8 @@ fn run_check(args: &CheckArgs) -> Result<ExitCode, String> {
         }
     };
     // The suite judges every claim; one configuration is judged only against --expect.
-    let judging = single.is_none() || args.expect.is_some();
+    let suite = single.is_none();
+    let judging = suite || args.expect.is_some();
     let claims = match single {
         Some(claim) => vec![claim],
         None => suite::default_claims(loom_bound)
@@ -305,11 +327,78 @@ fn run_check(args: &CheckArgs) -> Result<ExitCode, String> {
         })
         .collect();
     emit(&judged, &args.output)?;
-    let refuted = judged.iter().any(|j| j.judging && j.judgement.is_err());
+    let mut refuted = judged.iter().any(|j| j.judging && j.judgement.is_err());
+    if suite && !args.output.json {
+        refuted |= !suite_proofs()?;
+    }
     Ok(if refuted {
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS
+    })
+}
+
+/// The main job's proofs for every size: with every solver on the PATH (z3 at least), or one
+/// line saying how to get z3. Whether every theorem was proved (or could not be tried).
+fn suite_proofs() -> Result<bool, String> {
+    let present: Vec<Solver> = Solver::ALL
+        .iter()
+        .copied()
+        .filter(|s| s.version().is_some())
+        .collect();
+    if !present.contains(&Solver::Z3) {
+        println!(
+            "\nProofs for every size: not run — {}; then `pleg-spec prove`.",
+            Solver::Z3.how_to_get()
+        );
+        return Ok(true);
+    }
+    let solvers = prove_view::solvers(&present)?;
+    let proofs = prove_view::run(&solvers)?;
+    println!("\nProved for every size (`pleg-spec prove`):\n");
+    print!("{}", prove_view::table(&proofs, &solvers));
+    Ok(proofs.iter().all(|p| p.outcome == Outcome::Proved))
+}
+
+fn run_prove(args: &ProveArgs) -> Result<ExitCode, String> {
+    let wanted = match args.solver {
+        Some(one) => vec![one],
+        None => Solver::ALL.to_vec(),
+    };
+    if let Some(dir) = &args.smt2 {
+        std::fs::create_dir_all(dir)
+            .map_err(|e| format!("--smt2: cannot create {}: {e}", dir.display()))?;
+    }
+    let solvers = prove_view::solvers(&wanted)?;
+    let proofs = prove_view::run(&solvers)?;
+    if args.json {
+        let json = serde_json::json!({
+            "solvers": solvers.iter().map(|(_, v)| v).collect::<Vec<_>>(),
+            "theorems": proofs,
+        });
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&json).map_err(|e| e.to_string())?
+        );
+    } else {
+        print!("{}", prove_view::table(&proofs, &solvers));
+    }
+    if let Some(dir) = &args.smt2 {
+        let files = prove_view::write_smt2(dir, &pleg_symbolic::theorems::all_theorems())?;
+        if !args.json {
+            println!(
+                "\nWrote {} obligations to {}; each is answered alone, e.g.: z3 {}",
+                files.len(),
+                dir.display(),
+                files.first().map_or("", String::as_str)
+            );
+        }
+    }
+    let proved = proofs.iter().all(|p| p.outcome == Outcome::Proved);
+    Ok(if proved {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
     })
 }
 

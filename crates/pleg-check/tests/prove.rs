@@ -1,0 +1,123 @@
+//! The proofs for every size: every theorem proved by both solvers; a law's boundary moved by
+//! one, or an invariant weakened, refuted with a counterexample.
+
+use pleg_check::prove::{prove, Outcome, Solver};
+use pleg_core::laws::{Bound, LAWS};
+use pleg_core::{Named, VerdictKind};
+use pleg_symbolic::theorems::{all_theorems, theorems};
+
+/// Whether z3 and cvc5 are on the PATH; if not, says what was not run (CI installs both and
+/// runs `ci/prove-check.sh`, which fails without them).
+fn solvers_present(what: &str) -> bool {
+    let missing: Vec<Solver> = Solver::ALL
+        .iter()
+        .copied()
+        .filter(|s| s.version().is_none())
+        .collect();
+    for s in &missing {
+        eprintln!(
+            "NOT RUN: {what} — {s} is not on the PATH: {}",
+            s.how_to_get()
+        );
+    }
+    missing.is_empty()
+}
+
+#[test]
+fn every_theorem_is_proved_by_both_solvers() {
+    if !solvers_present("171 obligations") {
+        return;
+    }
+    let proofs = prove(&all_theorems(), &[Solver::Z3, Solver::Cvc5]).expect("z3 and cvc5");
+    for p in &proofs {
+        if let Some(f) = p.first_failure() {
+            panic!("{}: {} {} {:?}", p.statement, f.design, f.step, f.answers);
+        }
+        assert_eq!(p.outcome, Outcome::Proved);
+    }
+}
+
+/// The theorems with one law's bound changed by `f`.
+fn with_bound(
+    kind: VerdictKind,
+    f: impl Fn(Bound) -> Bound,
+) -> Vec<pleg_symbolic::theorems::Theorem> {
+    theorems(|k, design| {
+        let law = *LAWS
+            .iter()
+            .find(|l| l.kind == k && l.statement.contains(design.name()))
+            .unwrap();
+        let bound = if k == kind { f(law.bound) } else { law.bound };
+        (law, bound)
+    })
+}
+
+fn shift(bound: Bound, by: i64) -> Bound {
+    match bound {
+        Bound::Linear {
+            per_pod_change,
+            per_change,
+            constant,
+        } => Bound::Linear {
+            per_pod_change,
+            per_change,
+            constant: constant + by,
+        },
+        other => other,
+    }
+}
+
+/// The step of the first refuted obligation of the theorem about `kind`'s law.
+fn refuted_step(theorems: &[pleg_symbolic::theorems::Theorem], kind: VerdictKind) -> String {
+    let proofs = prove(theorems, &[Solver::Z3]).expect("z3");
+    let proof = proofs
+        .iter()
+        .zip(theorems)
+        .find(|(_, t)| t.law.is_some_and(|(l, _)| l.kind == kind))
+        .unwrap()
+        .0;
+    assert_eq!(proof.outcome, Outcome::Refuted, "{}", proof.statement);
+    let failure = proof.first_failure().unwrap();
+    assert!(failure.refutation().is_some());
+    failure.step.clone()
+}
+
+/// Claiming the failure one capacity too high (`P·K ≥ C` for blocking) breaks the boundary:
+/// no witness exists there. Claiming it one too low breaks the induction.
+#[test]
+fn a_law_moved_by_one_is_refuted_on_the_side_it_moved_to() {
+    if !solvers_present("the moved laws") {
+        return;
+    }
+    for kind in [
+        VerdictKind::Deadlock,
+        VerdictKind::Livelock,
+        VerdictKind::GatedStall,
+        VerdictKind::LostUpdate,
+    ] {
+        let up = refuted_step(&with_bound(kind, |b| shift(b, 1)), kind);
+        assert_eq!(up, "boundary", "{kind:?} moved up");
+        let down = refuted_step(&with_bound(kind, |b| shift(b, -1)), kind);
+        assert_ne!(down, "boundary", "{kind:?} moved down");
+    }
+}
+
+/// Dropping the lost-update theorem's own conjunct leaves an invariant too weak to be
+/// inductive: refuted, with the counterexample's values.
+#[test]
+fn a_weakened_invariant_is_refuted_with_a_counterexample_to_induction() {
+    if !solvers_present("the weakened invariant") {
+        return;
+    }
+    let mut theorems = all_theorems();
+    let lost = theorems
+        .iter_mut()
+        .find(|t| {
+            t.law
+                .is_some_and(|(l, _)| l.kind == VerdictKind::LostUpdate)
+        })
+        .unwrap();
+    lost.key.clear();
+    let step = refuted_step(&theorems, VerdictKind::LostUpdate);
+    assert!(step == "safe" || step.starts_with("visit"), "{step}");
+}

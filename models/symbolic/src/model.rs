@@ -1,0 +1,412 @@
+//! The counter model: one marked pod, the other pods as sums, the channel as two counts, and
+//! the parameters left symbolic — so one state of it stands for a state of every size.
+//!
+//! Pods are interchangeable, so whatever one pod can suffer, the *marked* pod can: the model
+//! keeps the marked pod's versions and events exactly and sums the others'. It keeps no clock,
+//! no relist count, no visited set and no gate: syncLoop may pass whenever it likes and relist
+//! may visit, end a relist or start the next whenever the pods' versions allow. It therefore
+//! allows every move the explicit machine makes (the tests check this edge by edge) and more,
+//! which is what a proof that something *never* happens needs; that a failure *does* happen is
+//! shown by the witnesses instead ([`crate::witness`]).
+
+use crate::term::{all, any, var, Env, Int, Prop};
+use pleg_core::{Design, Scenario};
+use pleg_explicit::pods::State;
+use pleg_explicit::{RelistAt, SyncLoopAt};
+
+/// The parameters, symbolic in a proof and concrete in a test.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Param {
+    /// The eventChannel's real capacity.
+    C,
+    /// Pods on the node.
+    P,
+    /// The changes of each pod the relists can tell apart, `min(changes, relists)`.
+    K,
+    /// The product `P·K`, a variable of its own so that obligations stay linear; the facts
+    /// about it that hold for every `P, K ≥ 1` are [`params_valid`]'s. An obligation proved for
+    /// every value of it is proved for `P·K` in particular.
+    PK,
+}
+
+impl Param {
+    pub const ALL: [Param; 4] = [Param::C, Param::P, Param::K, Param::PK];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Param::C => "C",
+            Param::P => "P",
+            Param::K => "K",
+            Param::PK => "PK",
+        }
+    }
+
+    pub fn term(self) -> Int {
+        var(self.name())
+    }
+}
+
+/// The variables of one abstract state, with what each counts.
+pub const STATE: [(&str, &str); 11] = [
+    (
+        "rl",
+        "where relist is: 0 start, 1 visiting, 2 sending (holds an event), 3 finish, 4 done",
+    ),
+    (
+        "sl",
+        "where syncLoop is: 0 at the gate, 1 receiving, 2 returned",
+    ),
+    (
+        "u",
+        "the marked pod's version in the pod cache (its changes relist has listed)",
+    ),
+    ("rec", "the marked pod's version in podRecords"),
+    (
+        "sy",
+        "1 if syncLoop last synced the marked pod at its cached version",
+    ),
+    ("m", "the marked pod's events in the eventChannel"),
+    (
+        "hm",
+        "1 if relist holds the marked pod's event for a full channel",
+    ),
+    ("uo", "the other pods' versions in the pod cache, summed"),
+    ("ro", "the other pods' versions in podRecords, summed"),
+    ("o", "the other pods' events in the eventChannel"),
+    (
+        "ho",
+        "1 if relist holds another pod's event for a full channel",
+    ),
+];
+
+/// relist's program points, as `rl` numbers them.
+pub mod rl {
+    pub const START: i64 = 0;
+    pub const VISITING: i64 = 1;
+    pub const SENDING: i64 = 2;
+    pub const FINISH: i64 = 3;
+    pub const DONE: i64 = 4;
+}
+
+/// syncLoop's program points, as `sl` numbers them.
+pub mod sl {
+    pub const GATE: i64 = 0;
+    pub const RECEIVE: i64 = 1;
+    pub const EXITED: i64 = 2;
+}
+
+/// A state variable before a move.
+pub fn now(name: &str) -> Int {
+    var(name)
+}
+
+/// A state variable after a move.
+pub fn next(name: &str) -> Int {
+    var(format!("{name}_next"))
+}
+
+/// The eventChannel's occupancy.
+pub fn queued(at: fn(&str) -> Int) -> Int {
+    at("m").plus(at("o"))
+}
+
+/// What holds of the parameters for every `C, P, K ≥ 1` with `PK = P·K`.
+pub fn params_valid() -> Prop {
+    let (c, p, k, pk) = (
+        Param::C.term(),
+        Param::P.term(),
+        Param::K.term(),
+        Param::PK.term(),
+    );
+    all([
+        c.ge(1),
+        p.clone().ge(1),
+        k.clone().ge(1),
+        // P·K ≥ P + K − 1, since (P − 1)(K − 1) ≥ 0; it gives P·K ≥ P and P·K ≥ K.
+        pk.ge(p.plus(k).minus(1)),
+    ])
+}
+
+/// The initial state: nothing listed, nothing sent, syncLoop at the gate.
+pub fn initial() -> Prop {
+    all(STATE.iter().map(|&(name, _)| {
+        let value = if name == "sy" { 1 } else { 0 };
+        now(name).eq(value)
+    }))
+}
+
+/// One kind of abstract move, each the image of explicit moves of one kind.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Action {
+    Start,
+    /// relist visits the marked pod (`changed`: it changed again; else its record lagged).
+    VisitMarked {
+        changed: bool,
+    },
+    VisitOther {
+        changed: bool,
+    },
+    Send,
+    EndRelist,
+    Finish,
+    Pass,
+    ReceiveMarked,
+    ReceiveOther,
+    Exit,
+    /// A tick or a retry: nothing the model keeps changes.
+    Stutter,
+}
+
+impl Action {
+    pub const ALL: [Action; 13] = [
+        Action::Start,
+        Action::VisitMarked { changed: true },
+        Action::VisitMarked { changed: false },
+        Action::VisitOther { changed: true },
+        Action::VisitOther { changed: false },
+        Action::Send,
+        Action::EndRelist,
+        Action::Finish,
+        Action::Pass,
+        Action::ReceiveMarked,
+        Action::ReceiveOther,
+        Action::Exit,
+        Action::Stutter,
+    ];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Action::Start => "start a relist",
+            Action::VisitMarked { changed: true } => "visit the marked pod, changed",
+            Action::VisitMarked { changed: false } => "visit the marked pod, its record lagging",
+            Action::VisitOther { changed: true } => "visit another pod, changed",
+            Action::VisitOther { changed: false } => "visit another pod, its record lagging",
+            Action::Send => "the blocked send goes through",
+            Action::EndRelist => "end the relist",
+            Action::Finish => "finish",
+            Action::Pass => "syncLoop passes the gate",
+            Action::ReceiveMarked => "syncLoop takes the marked pod's event",
+            Action::ReceiveOther => "syncLoop takes another pod's event",
+            Action::Exit => "syncLoop returns",
+            Action::Stutter => "a tick or a retry",
+        }
+    }
+
+    /// The move relation of `design`: the state before (`now`) and after (`next`).
+    pub fn relation(self, design: Design) -> Prop {
+        let changes = |names: &[&str]| frame(names, self.effect(design));
+        changes(self.writes())
+    }
+
+    /// The variables the action may change; every other one keeps its value.
+    fn writes(self) -> &'static [&'static str] {
+        match self {
+            Action::Start | Action::EndRelist | Action::Finish => &["rl"],
+            Action::VisitMarked { .. } => &["rl", "u", "rec", "sy", "m", "hm"],
+            Action::VisitOther { .. } => &["rl", "uo", "ro", "o", "ho"],
+            Action::Send => &["rl", "m", "hm", "o", "ho"],
+            Action::Pass | Action::Exit => &["sl"],
+            Action::ReceiveMarked => &["sl", "m", "sy"],
+            Action::ReceiveOther => &["sl", "o"],
+            Action::Stutter => &[],
+        }
+    }
+
+    fn effect(self, design: Design) -> Prop {
+        let at = |pc: i64| now("rl").eq(pc);
+        let to = |pc: i64| next("rl").eq(pc);
+        let sync = |from: i64, to: i64| all([now("sl").eq(from), next("sl").eq(to)]);
+        match self {
+            Action::Start => all([at(rl::START), to(rl::VISITING)]),
+            Action::VisitMarked { changed } => visit_marked(design, changed),
+            Action::VisitOther { changed } => visit_other(design, changed),
+            Action::Send => all([
+                at(rl::SENDING),
+                queued(now).lt(Param::C.term()),
+                next("m").eq(now("m").plus(now("hm"))),
+                next("o").eq(now("o").plus(now("ho"))),
+                next("hm").eq(0),
+                next("ho").eq(0),
+                to(rl::VISITING),
+            ]),
+            Action::EndRelist => all([at(rl::VISITING), any([to(rl::START), to(rl::FINISH)])]),
+            Action::Finish => all([at(rl::FINISH), to(rl::DONE)]),
+            Action::Pass => sync(sl::GATE, sl::RECEIVE),
+            Action::ReceiveMarked => all([
+                sync(sl::RECEIVE, sl::GATE),
+                now("m").ge(1),
+                next("m").eq(now("m").minus(1)),
+                next("sy").eq(1),
+            ]),
+            Action::ReceiveOther => all([
+                sync(sl::RECEIVE, sl::GATE),
+                now("o").ge(1),
+                next("o").eq(now("o").minus(1)),
+            ]),
+            Action::Exit => all([
+                sync(sl::RECEIVE, sl::EXITED),
+                queued(now).eq(0),
+                at(rl::DONE),
+            ]),
+            Action::Stutter => Prop::True,
+        }
+    }
+}
+
+/// `effect`, with every variable outside `writes` unchanged.
+fn frame(writes: &[&str], effect: Prop) -> Prop {
+    let kept = STATE
+        .iter()
+        .filter(|(name, _)| !writes.contains(name))
+        .map(|&(name, _)| next(name).eq(now(name)));
+    all(std::iter::once(effect).chain(kept))
+}
+
+/// How a visit's event leaves relist: into the channel, held for a full one, or discarded.
+fn hand_over(design: Design, event: &str, held: &str, delivered: Prop, kept: Prop) -> Prop {
+    let full = queued(now).ge(Param::C.term());
+    let into_channel = all([
+        queued(now).lt(Param::C.term()),
+        next(event).eq(now(event).plus(1)),
+        next(held).eq(0),
+        next("rl").eq(rl::VISITING),
+        delivered.clone(),
+    ]);
+    let stays = |p: Prop| all([next(event).eq(now(event)), next(held).eq(now(held)), p]);
+    let otherwise = if design.blocking_send() {
+        all([
+            full,
+            next(event).eq(now(event)),
+            next(held).eq(1),
+            next("rl").eq(rl::SENDING),
+            delivered,
+        ])
+    } else if design.records_after_delivery() {
+        all([full, next("rl").eq(rl::VISITING), stays(kept)])
+    } else {
+        all([full, next("rl").eq(rl::VISITING), stays(delivered)])
+    };
+    any([into_channel, otherwise])
+}
+
+/// relist visits the marked pod: the pod cache takes the version listed, podRecords takes it
+/// when the design records before (or upon) the hand-over.
+fn visit_marked(design: Design, changed: bool) -> Prop {
+    let (u, rec) = (now("u"), now("rec"));
+    let listed = if changed {
+        u.clone().plus(1)
+    } else {
+        u.clone()
+    };
+    let guard = if changed {
+        u.lt(Param::K.term())
+    } else {
+        rec.clone().lt(u)
+    };
+    let synced = if changed {
+        next("sy").eq(0)
+    } else {
+        next("sy").eq(now("sy"))
+    };
+    all([
+        now("rl").eq(rl::VISITING),
+        guard,
+        next("u").eq(listed.clone()),
+        synced,
+        hand_over(
+            design,
+            "m",
+            "hm",
+            next("rec").eq(listed),
+            next("rec").eq(rec),
+        ),
+    ])
+}
+
+/// relist visits another pod. Its record rises to its listed version: by one at least, by how
+/// much the sums do not say — so the model allows any rise up to the others' cache.
+fn visit_other(design: Design, changed: bool) -> Prop {
+    let (uo, ro) = (now("uo"), now("ro"));
+    let others_changes = Param::PK.term().minus(Param::K.term());
+    let (listed, guard) = if changed {
+        (uo.clone().plus(1), uo.lt(others_changes))
+    } else {
+        (uo.clone(), ro.clone().lt(uo))
+    };
+    let rises = all([
+        next("ro").ge(ro.clone().plus(1)),
+        next("ro").le(listed.clone()),
+    ]);
+    all([
+        now("rl").eq(rl::VISITING),
+        guard,
+        next("uo").eq(listed),
+        hand_over(design, "o", "ho", rises, next("ro").eq(ro)),
+    ])
+}
+
+/// The abstract state of `st` with `marked` the marked pod, in [`STATE`]'s order: the map the
+/// tests check every explicit edge under.
+pub fn abstraction(st: &State, marked: usize) -> [i64; STATE.len()] {
+    let others = |v: &[u8]| -> i64 {
+        let all: i64 = v.iter().map(|&x| i64::from(x)).sum();
+        all - i64::from(v[marked])
+    };
+    let in_channel = st.channel.iter().filter(|&&p| p as usize == marked).count() as i64;
+    let held_marked = st.held.map(|p| p as usize == marked);
+    let rl = match st.relist {
+        RelistAt::Start(_) => rl::START,
+        RelistAt::Visiting(_) => rl::VISITING,
+        RelistAt::Sending(_) => rl::SENDING,
+        RelistAt::Finish => rl::FINISH,
+        RelistAt::Done => rl::DONE,
+    };
+    let sl = match st.sync {
+        SyncLoopAt::Gate => sl::GATE,
+        SyncLoopAt::Receive => sl::RECEIVE,
+        SyncLoopAt::Exited => sl::EXITED,
+    };
+    [
+        rl,
+        sl,
+        i64::from(st.cache[marked]),
+        i64::from(st.records[marked]),
+        i64::from(st.synced[marked] == st.cache[marked]),
+        in_channel,
+        i64::from(held_marked == Some(true)),
+        others(&st.cache),
+        others(&st.records),
+        st.channel.len() as i64 - in_channel,
+        i64::from(held_marked == Some(false)),
+    ]
+}
+
+/// An abstract state as a valuation, its variables named as before a move (`next`: after).
+pub fn valuation(values: &[i64; STATE.len()], after: bool) -> Env {
+    STATE
+        .iter()
+        .zip(values)
+        .map(|(&(name, _), &v)| {
+            let name = if after {
+                next(name).to_string()
+            } else {
+                name.to_owned()
+            };
+            (name, v)
+        })
+        .collect()
+}
+
+/// The parameters of a concrete scenario.
+pub fn parameters(scenario: &Scenario) -> Env {
+    let (p, k) = (i64::from(scenario.pods), i64::from(scenario.changes_seen()));
+    [
+        (Param::C, scenario.channel_capacity() as i64),
+        (Param::P, p),
+        (Param::K, k),
+        (Param::PK, p * k),
+    ]
+    .into_iter()
+    .map(|(param, v)| (param.name().to_owned(), v))
+    .collect()
+}

@@ -1,0 +1,264 @@
+//! Linear integer terms and propositions, written once and read two ways: [`Int::eval`] and
+//! [`Prop::holds`] on concrete values (the tests that tie this model to the explicit one), and
+//! [`Prop::smt`] as SMT-LIB text (the obligations a solver proves for every size).
+//!
+//! Multiplication is by a constant only, so every obligation stays in quantifier-free linear
+//! integer arithmetic (`QF_LIA`), where solvers answer exactly and fast. The one product the
+//! laws need, pods × changes, is a variable of its own (see [`crate::model::Param`]).
+
+use std::collections::BTreeMap;
+use std::fmt;
+
+/// A valuation: a value for every variable a term names (booleans as 0 and 1).
+pub type Env = BTreeMap<String, i64>;
+
+/// An integer term.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Int {
+    Lit(i64),
+    Var(String),
+    Sum(Vec<Int>),
+    /// A constant times a term.
+    Scale(i64, Box<Int>),
+    Ite(Box<Prop>, Box<Int>, Box<Int>),
+}
+
+/// A proposition over integer terms.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Prop {
+    True,
+    False,
+    Le(Int, Int),
+    Eq(Int, Int),
+    And(Vec<Prop>),
+    Or(Vec<Prop>),
+    Not(Box<Prop>),
+}
+
+pub fn var(name: impl Into<String>) -> Int {
+    Int::Var(name.into())
+}
+
+pub fn lit(value: i64) -> Int {
+    Int::Lit(value)
+}
+
+pub fn all(props: impl IntoIterator<Item = Prop>) -> Prop {
+    Prop::And(props.into_iter().collect())
+}
+
+pub fn any(props: impl IntoIterator<Item = Prop>) -> Prop {
+    Prop::Or(props.into_iter().collect())
+}
+
+pub fn not(p: Prop) -> Prop {
+    Prop::Not(Box::new(p))
+}
+
+pub fn implies(a: Prop, b: Prop) -> Prop {
+    any([not(a), b])
+}
+
+pub fn ite(c: Prop, t: Int, e: Int) -> Int {
+    Int::Ite(Box::new(c), Box::new(t), Box::new(e))
+}
+
+impl Int {
+    pub fn plus(self, other: impl Into<Int>) -> Int {
+        Int::Sum(vec![self, other.into()])
+    }
+    pub fn minus(self, other: impl Into<Int>) -> Int {
+        Int::Sum(vec![self, Int::Scale(-1, Box::new(other.into()))])
+    }
+    pub fn times(self, k: i64) -> Int {
+        Int::Scale(k, Box::new(self))
+    }
+    pub fn le(self, other: impl Into<Int>) -> Prop {
+        Prop::Le(self, other.into())
+    }
+    pub fn lt(self, other: impl Into<Int>) -> Prop {
+        Prop::Le(self.plus(1), other.into())
+    }
+    pub fn ge(self, other: impl Into<Int>) -> Prop {
+        Prop::Le(other.into(), self)
+    }
+    pub fn gt(self, other: impl Into<Int>) -> Prop {
+        other.into().lt(self)
+    }
+    pub fn eq(self, other: impl Into<Int>) -> Prop {
+        Prop::Eq(self, other.into())
+    }
+    pub fn ne(self, other: impl Into<Int>) -> Prop {
+        not(self.eq(other))
+    }
+
+    /// Its value under `env`; a variable `env` lacks is a bug of the caller.
+    pub fn eval(&self, env: &Env) -> i64 {
+        match self {
+            Int::Lit(v) => *v,
+            Int::Var(name) => *env
+                .get(name)
+                .unwrap_or_else(|| panic!("no value for variable {name}")),
+            Int::Sum(terms) => terms.iter().map(|t| t.eval(env)).sum(),
+            Int::Scale(k, t) => k * t.eval(env),
+            Int::Ite(c, t, e) => {
+                if c.holds(env) {
+                    t.eval(env)
+                } else {
+                    e.eval(env)
+                }
+            }
+        }
+    }
+
+    fn map_vars(&self, rename: &impl Fn(&str) -> String) -> Int {
+        match self {
+            Int::Lit(v) => Int::Lit(*v),
+            Int::Var(name) => Int::Var(rename(name)),
+            Int::Sum(terms) => Int::Sum(terms.iter().map(|t| t.map_vars(rename)).collect()),
+            Int::Scale(k, t) => Int::Scale(*k, Box::new(t.map_vars(rename))),
+            Int::Ite(c, t, e) => ite(c.map_vars(rename), t.map_vars(rename), e.map_vars(rename)),
+        }
+    }
+
+    fn vars(&self, out: &mut Vec<String>) {
+        match self {
+            Int::Lit(_) => {}
+            Int::Var(name) => out.push(name.clone()),
+            Int::Sum(terms) => terms.iter().for_each(|t| t.vars(out)),
+            Int::Scale(_, t) => t.vars(out),
+            Int::Ite(c, t, e) => {
+                c.collect(out);
+                t.vars(out);
+                e.vars(out);
+            }
+        }
+    }
+}
+
+impl From<i64> for Int {
+    fn from(value: i64) -> Int {
+        Int::Lit(value)
+    }
+}
+
+impl Prop {
+    /// Whether it holds under `env`.
+    pub fn holds(&self, env: &Env) -> bool {
+        match self {
+            Prop::True => true,
+            Prop::False => false,
+            Prop::Le(a, b) => a.eval(env) <= b.eval(env),
+            Prop::Eq(a, b) => a.eval(env) == b.eval(env),
+            Prop::And(ps) => ps.iter().all(|p| p.holds(env)),
+            Prop::Or(ps) => ps.iter().any(|p| p.holds(env)),
+            Prop::Not(p) => !p.holds(env),
+        }
+    }
+
+    /// Every variable it names, sorted, once each.
+    pub fn vars(&self) -> Vec<String> {
+        let mut out = Vec::new();
+        self.collect(&mut out);
+        out.sort();
+        out.dedup();
+        out
+    }
+
+    fn collect(&self, out: &mut Vec<String>) {
+        match self {
+            Prop::True | Prop::False => {}
+            Prop::Le(a, b) | Prop::Eq(a, b) => {
+                a.vars(out);
+                b.vars(out);
+            }
+            Prop::And(ps) | Prop::Or(ps) => ps.iter().for_each(|p| p.collect(out)),
+            Prop::Not(p) => p.collect(out),
+        }
+    }
+
+    /// It with every variable renamed by `rename`.
+    pub fn map_vars(&self, rename: &impl Fn(&str) -> String) -> Prop {
+        let m = |p: &Prop| p.map_vars(rename);
+        match self {
+            Prop::True => Prop::True,
+            Prop::False => Prop::False,
+            Prop::Le(a, b) => Prop::Le(a.map_vars(rename), b.map_vars(rename)),
+            Prop::Eq(a, b) => Prop::Eq(a.map_vars(rename), b.map_vars(rename)),
+            Prop::And(ps) => Prop::And(ps.iter().map(m).collect()),
+            Prop::Or(ps) => Prop::Or(ps.iter().map(m).collect()),
+            Prop::Not(p) => not(m(p)),
+        }
+    }
+
+    /// The SMT-LIB text of it.
+    pub fn smt(&self) -> String {
+        self.to_string()
+    }
+}
+
+impl fmt::Display for Int {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Int::Lit(v) if *v < 0 => write!(f, "(- {})", v.unsigned_abs()),
+            Int::Lit(v) => write!(f, "{v}"),
+            Int::Var(name) => f.write_str(name),
+            Int::Sum(terms) => list(f, "+", terms),
+            Int::Scale(k, t) => write!(f, "(* {} {t})", Int::Lit(*k)),
+            Int::Ite(c, t, e) => write!(f, "(ite {c} {t} {e})"),
+        }
+    }
+}
+
+impl fmt::Display for Prop {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Prop::True => f.write_str("true"),
+            Prop::False => f.write_str("false"),
+            Prop::Le(a, b) => write!(f, "(<= {a} {b})"),
+            Prop::Eq(a, b) => write!(f, "(= {a} {b})"),
+            Prop::And(ps) if ps.is_empty() => f.write_str("true"),
+            Prop::Or(ps) if ps.is_empty() => f.write_str("false"),
+            Prop::And(ps) => list(f, "and", ps),
+            Prop::Or(ps) => list(f, "or", ps),
+            Prop::Not(p) => write!(f, "(not {p})"),
+        }
+    }
+}
+
+fn list<T: fmt::Display>(f: &mut fmt::Formatter<'_>, op: &str, items: &[T]) -> fmt::Result {
+    write!(f, "({op}")?;
+    for item in items {
+        write!(f, " {item}")?;
+    }
+    f.write_str(")")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_term_evaluates_and_prints_the_same_formula() {
+        let p = implies(
+            var("q").ge(var("C")),
+            var("m")
+                .minus(2)
+                .times(3)
+                .lt(ite(Prop::True, lit(-1), lit(0))),
+        );
+        assert_eq!(
+            p.smt(),
+            "(or (not (<= C q)) (<= (+ (* 3 (+ m (* (- 1) 2))) 1) (ite true (- 1) 0)))"
+        );
+        let env: Env = [("q", 1), ("C", 1), ("m", 1)]
+            .map(|(k, v)| (k.to_owned(), v))
+            .into();
+        assert!(p.holds(&env), "3·(1−2) = −3 is below −1");
+        let env: Env = [("q", 1), ("C", 1), ("m", 2)]
+            .map(|(k, v)| (k.to_owned(), v))
+            .into();
+        assert!(!p.holds(&env), "3·(2−2) = 0 is not below −1");
+        assert_eq!(p.vars(), ["C", "m", "q"]);
+    }
+}

@@ -1,0 +1,330 @@
+//! The theorems: each a property of kubelet's hand-over, proved for every capacity, pod count,
+//! number of changes and relists, and relistThreshold, by an inductive invariant of the
+//! counter model ([`crate::model`]).
+//!
+//! Each theorem is checked as obligations a solver answers (valid iff the negation is
+//! unsatisfiable), one per design and step: `init` (the initial state satisfies the
+//! invariant), one per [`Action`] (the invariant survives it), `safe` (the invariant implies
+//! the property) and, for a law, `boundary` (where the law says the failure is reachable, its
+//! witness exists). A law's bound is read from `pleg_core::laws`, so moving a boundary by one
+//! fails an obligation: the induction if the law claims too little, the boundary if too much.
+//!
+//! The model keeps no clock, so no obligation names relistThreshold: what is proved holds at
+//! every threshold. It has no gate either (syncLoop may always pass), so it covers both gates;
+//! and it lets relist visit pods in any order at any time, so it covers Go's map order, the
+//! fixed one, and both timings.
+
+use crate::model::{self, next, now, params_valid, queued, rl, sl, Action, Param};
+use crate::term::{all, implies, not, Prop};
+use crate::witness::Witness;
+use pleg_core::laws::{Bound, Law, LAWS};
+use pleg_core::{Design, Named, VerdictKind};
+
+/// One conjunct of an invariant: what it says, why it is inductive, and the formula.
+#[derive(Debug, Clone)]
+pub struct Conjunct {
+    pub name: &'static str,
+    pub why: &'static str,
+    pub prop: Prop,
+}
+
+/// One theorem.
+#[derive(Debug, Clone)]
+pub struct Theorem {
+    /// The statement, in kubelet's words.
+    pub statement: &'static str,
+    /// The designs it is proved for (each has its own move relation).
+    pub designs: Vec<Design>,
+    /// The law whose boundary it proves, with its bound (read from `pleg_core::laws`).
+    pub law: Option<(Law, Bound)>,
+    /// The conjuncts of its own; every theorem's invariant also has [`common`]'s.
+    pub key: Vec<Conjunct>,
+    /// The property.
+    pub safe: Prop,
+}
+
+/// One thing a solver must show valid: the hypotheses imply the goal.
+#[derive(Debug, Clone)]
+pub struct Obligation {
+    pub design: Design,
+    /// `init`, `safe`, `boundary`, or the action's name.
+    pub step: String,
+    pub hypotheses: Vec<Prop>,
+    pub goal: Prop,
+}
+
+impl Obligation {
+    /// Every variable it names, sorted.
+    pub fn vars(&self) -> Vec<String> {
+        let mut all = all(self.hypotheses.iter().cloned().chain([self.goal.clone()])).vars();
+        all.dedup();
+        all
+    }
+
+    /// A standalone SMT-LIB script: `unsat` means the obligation is proved.
+    pub fn smt2(&self, title: &str) -> String {
+        let mut out = format!("; {title}\n; {} — {}\n", self.design, self.step);
+        out.push_str("; unsat: proved; sat: the model printed is a counterexample\n");
+        out.push_str("(set-logic QF_LIA)\n(set-option :produce-models true)\n");
+        for v in self.vars() {
+            out.push_str(&format!("(declare-const {v} Int)\n"));
+        }
+        for h in &self.hypotheses {
+            out.push_str(&format!("(assert {h})\n"));
+        }
+        out.push_str(&format!("(assert (not {}))\n(check-sat)\n", self.goal));
+        out
+    }
+}
+
+/// What every design's invariant says.
+pub fn common(design: Design) -> Vec<Conjunct> {
+    let held = now("hm").plus(now("ho"));
+    let mut c = vec![
+        Conjunct {
+            name: "the variables stay in their ranges",
+            why: "each move sets a program point, a flag or a count to a value in range",
+            prop: all([
+                now("rl").ge(rl::START),
+                now("rl").le(rl::DONE),
+                now("sl").ge(sl::GATE),
+                now("sl").le(sl::EXITED),
+                now("sy").ge(0),
+                now("sy").le(1),
+                now("hm").ge(0),
+                now("ho").ge(0),
+                now("m").ge(0),
+                now("o").ge(0),
+            ]),
+        },
+        Conjunct {
+            name: "a pod changes at most K times",
+            why: "a visit of a changed pod is allowed only below the limit",
+            prop: all([
+                now("u").le(Param::K.term()),
+                now("uo").le(Param::PK.term().minus(Param::K.term())),
+            ]),
+        },
+        Conjunct {
+            name: "podRecords is never ahead of the pod cache",
+            why: "a record only ever takes the version relist just listed",
+            prop: all([now("rec").le(now("u")), now("ro").le(now("uo"))]),
+        },
+        Conjunct {
+            name: "each event outstanding raised a record",
+            why: "a hand-over raises the pod's record by one at least; a receive only removes",
+            prop: all([
+                now("m").plus(now("hm")).le(now("rec")),
+                now("o").plus(now("ho")).le(now("ro")),
+            ]),
+        },
+        Conjunct {
+            name: "the channel holds at most C events",
+            why: "an event enters only a channel with room",
+            prop: queued(now).le(Param::C.term()),
+        },
+        Conjunct {
+            name: "relist holds an event exactly while it is sending",
+            why: "only a blocked send holds one, and its delivery resumes the visits",
+            prop: all([
+                held.clone().le(1),
+                implies(now("rl").eq(rl::SENDING), held.clone().eq(1)),
+                implies(now("rl").ne(rl::SENDING), held.eq(0)),
+            ]),
+        },
+        Conjunct {
+            name: "syncLoop returns only after relist finished and the channel drained",
+            why: "its return requires both, and neither undoes itself",
+            prop: implies(
+                now("sl").eq(sl::EXITED),
+                all([now("rl").eq(rl::DONE), queued(now).eq(0)]),
+            ),
+        },
+    ];
+    if !design.records_after_delivery() {
+        c.push(Conjunct {
+            name: "podRecords keeps up with the pod cache",
+            why: "the design records a pod's version as it lists it, delivered or not",
+            prop: all([now("rec").eq(now("u")), now("ro").eq(now("uo"))]),
+        });
+    }
+    if design.can_discard() {
+        c.push(Conjunct {
+            name: "relist never waits to send",
+            why: "a full channel discards the event: no move enters `sending`",
+            prop: now("rl").ne(rl::SENDING),
+        });
+    }
+    c
+}
+
+/// The conjunct the lost-update theorems add.
+fn marked_pod_has_its_event() -> Conjunct {
+    Conjunct {
+        name: "an up-to-record pod syncLoop has not synced at it has an event queued",
+        why: "a change of the pod either queues its event, or is discarded while one of its \
+              events is queued (C exceeds what the others can queue), or leaves its record \
+              behind (record-after-send); a receive syncs the pod",
+        prop: implies(
+            all([now("rec").eq(now("u")), now("sy").eq(0)]),
+            now("m").ge(1),
+        ),
+    }
+}
+
+/// `C > bound`: the side of a law where it says the failure cannot be reached.
+pub fn holds_side(bound: Bound) -> Option<Prop> {
+    match bound {
+        Bound::Linear {
+            per_pod_change,
+            per_change,
+            constant,
+        } => {
+            let b = Param::PK
+                .term()
+                .times(per_pod_change)
+                .plus(Param::K.term().times(per_change))
+                .plus(constant);
+            Some(Param::C.term().gt(b))
+        }
+        Bound::LockstepLoss => None,
+    }
+}
+
+/// The law of `kind` whose statement names `design`.
+fn law(kind: VerdictKind, design: Design) -> (Law, Bound) {
+    let law = *LAWS
+        .iter()
+        .find(|l| l.kind == kind && l.statement.contains(design.name()))
+        .expect("a law of that kind for that design");
+    (law, law.bound)
+}
+
+/// Every theorem, with the laws' bounds as `pleg_core::laws` states them.
+pub fn all_theorems() -> Vec<Theorem> {
+    theorems(law)
+}
+
+/// Every theorem, with each law's bound given by `bound` (the tests move one by one).
+pub fn theorems(bound: impl Fn(VerdictKind, Design) -> (Law, Bound)) -> Vec<Theorem> {
+    use Design::*;
+    let stall = not(all([
+        now("rl").eq(rl::SENDING),
+        queued(now).ge(Param::C.term()),
+    ]));
+    let lost = not(all([
+        now("rec").eq(now("u")),
+        now("sy").eq(0),
+        now("m").eq(0),
+    ]));
+    vec![
+        Theorem {
+            statement: "the fix (kubelet 1.14+) never blocks relist: no circular wait, at any size",
+            designs: vec![DropWhenFull, RecordAfterSend, EventedHealth],
+            law: None,
+            key: vec![],
+            safe: now("rl").ne(rl::SENDING),
+        },
+        Theorem {
+            statement: "with the wait gate, a blocking send deadlocks only if P·K > C",
+            designs: vec![Blocking, BlockingBigCapacity],
+            law: Some(bound(VerdictKind::Deadlock, Blocking)),
+            key: vec![],
+            safe: stall.clone(),
+        },
+        Theorem {
+            statement: "with kubelet's retry gate, a blocking send livelocks only if P·K > C",
+            designs: vec![Blocking, BlockingBigCapacity],
+            law: Some(bound(VerdictKind::Livelock, Blocking)),
+            key: vec![],
+            safe: stall,
+        },
+        Theorem {
+            statement: "Evented PLEG's full-channel rule closes the gate only if P·K ≥ C",
+            designs: vec![EventedHealth],
+            law: Some(bound(VerdictKind::GatedStall, EventedHealth)),
+            key: vec![],
+            safe: queued(now).lt(Param::C.term()),
+        },
+        Theorem {
+            statement: "an ungated syncLoop never returns while relist waits to send",
+            designs: vec![UngatedDrain],
+            law: None,
+            key: vec![],
+            safe: implies(now("rl").eq(rl::SENDING), now("sl").ne(sl::EXITED)),
+        },
+        Theorem {
+            statement: "the fix without the resync loses an update only if C ≤ (P−1)·K",
+            designs: vec![DropWhenFull],
+            law: Some(bound(VerdictKind::LostUpdate, DropWhenFull)),
+            key: vec![marked_pod_has_its_event()],
+            safe: lost.clone(),
+        },
+        Theorem {
+            statement: "record-after-send never loses an update, with or without the resync",
+            designs: vec![RecordAfterSend],
+            law: None,
+            key: vec![marked_pod_has_its_event()],
+            safe: lost,
+        },
+    ]
+}
+
+impl Theorem {
+    /// The invariant of `design`: [`common`]'s conjuncts, then the theorem's own.
+    pub fn invariant(&self, design: Design) -> Vec<Conjunct> {
+        let mut inv = common(design);
+        inv.extend(self.key.iter().cloned());
+        inv
+    }
+
+    /// The side of its law it proves by induction (none: it holds at every size).
+    pub fn hypothesis(&self) -> Option<Prop> {
+        self.law.and_then(|(_, bound)| holds_side(bound))
+    }
+
+    /// Its obligations, design by design.
+    pub fn obligations(&self) -> Vec<Obligation> {
+        let mut out = Vec::new();
+        let mut given = vec![params_valid()];
+        given.extend(self.hypothesis());
+        for &design in &self.designs {
+            let inv = all(self.invariant(design).into_iter().map(|c| c.prop));
+            let ob = |step: &str, extra: Vec<Prop>, goal: Prop| Obligation {
+                design,
+                step: step.to_owned(),
+                hypotheses: given.iter().cloned().chain(extra).collect(),
+                goal,
+            };
+            out.push(ob("init", vec![model::initial()], inv.clone()));
+            for action in Action::ALL {
+                let relation = action.relation(design);
+                out.push(ob(action.name(), vec![inv.clone(), relation], primed(&inv)));
+            }
+            out.push(ob("safe", vec![inv.clone()], self.safe.clone()));
+            if let Some((law, bound)) = self.law {
+                let witness = Witness::of(law.kind).expect("every law has a witness");
+                let fails = holds_side(bound).map(not).expect("a linear bound");
+                out.push(Obligation {
+                    design,
+                    step: "boundary".to_owned(),
+                    hypotheses: vec![params_valid(), fails],
+                    goal: witness.precondition(),
+                });
+            }
+        }
+        out
+    }
+}
+
+/// `p` about the state after a move.
+pub fn primed(p: &Prop) -> Prop {
+    let state: Vec<&str> = model::STATE.iter().map(|&(n, _)| n).collect();
+    p.map_vars(&|v| {
+        if state.contains(&v) {
+            next(v).to_string()
+        } else {
+            v.to_owned()
+        }
+    })
+}
