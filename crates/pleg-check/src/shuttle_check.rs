@@ -55,9 +55,15 @@ pub(crate) fn run_pct(
 }
 
 pub(crate) fn replay(scenario: &Scenario, schedule: &str) -> Result<Run, CheckError> {
-    let decoded = serialization::deserialize_schedule(schedule).ok_or_else(|| {
-        CheckError::Schedule("malformed schedule: not a shuttle schedule string".to_owned())
-    })?;
+    // shuttle's decoder panics on some strings (an empty one among them): that is a malformed
+    // schedule too, not a crash of the check.
+    let decode = || serialization::deserialize_schedule(schedule);
+    let decoded = std::panic::catch_unwind(decode)
+        .ok()
+        .flatten()
+        .ok_or_else(|| {
+            CheckError::Schedule("malformed schedule: not a shuttle schedule string".to_owned())
+        })?;
     let (run, followed) =
         run_recorded(scenario, ReplayScheduler::new_from_schedule(decoded), &None);
     let given: String = schedule.split_whitespace().collect();

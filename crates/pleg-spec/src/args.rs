@@ -14,13 +14,31 @@ use pleg_core::{Design, Gate, MapOrder, Named, Scenario, ScenarioError, Timing};
 use std::ffi::OsStr;
 use std::marker::PhantomData;
 
-/// clap's parser for any [`Named`] set: its possible values are the set's names.
+/// clap's parser for any [`Named`] set: its possible values are the set's names, but those of
+/// `except` (names the model has that this option does not take).
 #[derive(Clone)]
-pub struct ByName<T>(PhantomData<T>);
+pub struct ByName<T: 'static> {
+    except: &'static [T],
+    kind: PhantomData<T>,
+}
 
 /// The parser for `T`'s names.
 pub fn by_name<T: Named>() -> ByName<T> {
-    ByName(PhantomData)
+    by_name_except(&[])
+}
+
+/// The parser for `T`'s names but `except`'s.
+pub fn by_name_except<T: Named>(except: &'static [T]) -> ByName<T> {
+    ByName {
+        except,
+        kind: PhantomData,
+    }
+}
+
+impl<T: Named> ByName<T> {
+    fn taken(&self) -> impl Iterator<Item = &'static T> + '_ {
+        T::ALL.iter().filter(|t| !self.except.contains(t))
+    }
 }
 
 impl<T: Named> TypedValueParser for ByName<T> {
@@ -33,13 +51,23 @@ impl<T: Named> TypedValueParser for ByName<T> {
         value: &OsStr,
     ) -> Result<T, clap::Error> {
         let name = value.to_str().unwrap_or_default();
-        T::from_name(name).map_err(|e| clap::Error::raw(ErrorKind::InvalidValue, e).with_cmd(cmd))
+        let taken: Vec<&str> = self.taken().map(|t| t.name()).collect();
+        match T::from_name(name) {
+            Ok(t) if !self.except.contains(&t) => Ok(t),
+            _ => Err(clap::Error::raw(
+                ErrorKind::InvalidValue,
+                format!(
+                    "unknown {} '{name}' (expected one of {})",
+                    T::WHAT,
+                    taken.join(", ")
+                ),
+            )
+            .with_cmd(cmd)),
+        }
     }
 
     fn possible_values(&self) -> Option<Box<dyn Iterator<Item = PossibleValue> + '_>> {
-        Some(Box::new(
-            T::ALL.iter().map(|t| PossibleValue::new(t.name())),
-        ))
+        Some(Box::new(self.taken().map(|t| PossibleValue::new(t.name()))))
     }
 }
 
@@ -129,10 +157,15 @@ pub fn scenario_args(scenario: &Scenario) -> Vec<String> {
     args
 }
 
+/// The largest capacity and pod count accepted: a thousand times kubelet's channel. Past it
+/// no checker could finish, and a channel's buffer alone would exhaust memory.
+pub const MAX_SIZE: u32 = 1_000_000;
+
 /// A capacity; zero is refused with the model's own reason ([`ScenarioError::ZeroCapacity`]).
 pub fn parse_capacity(s: &str) -> Result<usize, String> {
     match s.parse::<usize>() {
         Ok(0) => Err(ScenarioError::ZeroCapacity.to_string()),
+        Ok(c) if c > MAX_SIZE as usize => Err(too_large("capacity")),
         Ok(c) => Ok(c),
         Err(e) => Err(e.to_string()),
     }
@@ -142,9 +175,14 @@ pub fn parse_capacity(s: &str) -> Result<usize, String> {
 pub fn parse_pods(s: &str) -> Result<u32, String> {
     match s.parse::<u32>() {
         Ok(0) => Err(ScenarioError::ZeroPods.to_string()),
+        Ok(p) if p > MAX_SIZE => Err(too_large("pods")),
         Ok(p) => Ok(p),
         Err(e) => Err(e.to_string()),
     }
+}
+
+fn too_large(what: &str) -> String {
+    format!("{what} must be at most {MAX_SIZE} (kubelet's channel holds 1000)")
 }
 
 /// A number of changes per pod; zero is refused ([`ScenarioError::ZeroChanges`]).

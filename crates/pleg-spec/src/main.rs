@@ -5,7 +5,6 @@
 //! is refuted, 2 on bad input or a size the chosen checker cannot explore — always with one
 //! line on stderr, never a panic.
 
-mod args;
 mod designs_view;
 mod hush;
 mod laws_view;
@@ -15,228 +14,23 @@ mod prove_view;
 mod render;
 mod svg;
 
-use args::{by_name, parse_bound, Bound, ScenarioArgs};
-use clap::{Parser, Subcommand};
+use clap::Parser;
 use pleg_check::confirm::Grid;
 use pleg_check::prove::{Outcome, Solver};
 use pleg_check::suite::{self, Claim};
-use pleg_check::{
-    check, check_with_progress, loom_preemption_bound, CheckError, Checker, CheckerKind, Schedule,
-    VerdictKind, DEFAULT_PCT_DEPTH, DEFAULT_SHUTTLE_SEED,
+use pleg_check::{check, check_with_progress, Checker, Schedule};
+use pleg_core::{laws, Design, Named, Scenario};
+use pleg_spec::args;
+use pleg_spec::cli::{
+    first_line, writable, CheckArgs, Cli, Command, DesignsArgs, LawsArgs, OutputArgs, PlayArgs,
+    ProveArgs, ReplayArgs, ScaleArgs,
 };
-use pleg_core::{laws, Design, Named, Scenario, Timing};
+use pleg_spec::validate;
 use render::Judged;
 use std::io::IsTerminal;
-use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::atomic::AtomicU64;
 use std::sync::Arc;
-
-#[derive(Parser, Debug)]
-#[command(
-    name = "pleg-spec",
-    version,
-    about = "Model-checks the kubelet PLEG relist/syncLoop circular wait (kubernetes#72482)."
-)]
-struct Cli {
-    #[command(subcommand)]
-    command: Option<Command>,
-}
-
-#[derive(Subcommand, Debug)]
-enum Command {
-    /// Check the default suite, or one configuration with --design and --checker.
-    Check(CheckArgs),
-    /// Replay a shuttle schedule printed by `check` and tell its story again.
-    Replay(ReplayArgs),
-    /// How loom's state space grows: executions and seconds for the fix over a grid of bounds.
-    Scale(ScaleArgs),
-    /// The design space: every design x {circular wait, other stall, lost update, discards,
-    /// converges}, each cell from an exploration.
-    Designs(DesignsArgs),
-    /// The closed forms of every verdict's boundary, confirmed on every cell of a grid by
-    /// exhaustive search (exit 1 if any cell disagrees).
-    Laws(LawsArgs),
-    /// Prove every theorem for every size with SMT solvers (z3 and cvc5 on the PATH): an
-    /// inductive invariant per theorem, checked for every capacity, pod count, number of
-    /// changes and relists, and threshold (exit 1 unless every obligation is proved).
-    Prove(ProveArgs),
-    /// Write the learner's page — be the scheduler, hang kubelet — as one self-contained HTML
-    /// file (opens from disk, no network), and serve it if asked.
-    Play(PlayArgs),
-}
-
-#[derive(clap::Args, Debug)]
-struct ProveArgs {
-    /// Use only this solver (default: both z3 and cvc5, each obligation proved by each).
-    #[arg(long, value_parser = by_name::<Solver>())]
-    solver: Option<Solver>,
-    /// Print JSON on stdout instead of the table.
-    #[arg(long)]
-    json: bool,
-    /// Also write every obligation to this directory as a standalone SMT-LIB file, which
-    /// `z3 FILE` answers by itself (unsat: proved).
-    #[arg(long, value_name = "DIR")]
-    smt2: Option<PathBuf>,
-}
-
-#[derive(clap::Args, Debug)]
-struct PlayArgs {
-    /// Where to write the page.
-    #[arg(long, value_name = "FILE", default_value = "play.html")]
-    out: PathBuf,
-    /// Also serve the page on 127.0.0.1 (and print the address) until stopped.
-    #[arg(long)]
-    serve: bool,
-    /// The port to serve on (0: any free port).
-    #[arg(long, default_value_t = 0)]
-    port: u16,
-}
-
-#[derive(clap::Args, Debug)]
-struct LawsArgs {
-    /// Capacities of the grid.
-    #[arg(long, value_delimiter = ',', default_values_t = Grid::default().capacities, value_parser = args::parse_capacity)]
-    capacities: Vec<usize>,
-    /// Pod counts of the grid.
-    #[arg(long, value_delimiter = ',', default_values_t = Grid::default().pods, value_parser = clap::value_parser!(u32).range(1..=64))]
-    pods: Vec<u32>,
-    /// Relist counts of the grid.
-    #[arg(long, value_delimiter = ',', default_values_t = Grid::default().relists, value_parser = clap::value_parser!(u32).range(1..=6))]
-    relists: Vec<u32>,
-    /// Changes per pod: numbers from 1 to 6, or `every` (once per relist).
-    #[arg(long, value_delimiter = ',', default_values_t = Grid::default().changes.into_iter().map(Changes), value_parser = parse_changes)]
-    changes: Vec<Changes>,
-    /// relistThresholds of the grid.
-    #[arg(long, value_delimiter = ',', default_values_t = Grid::default().thresholds, value_parser = clap::value_parser!(u32).range(0..=8))]
-    thresholds: Vec<u32>,
-    /// When pods change, in the grid's cells.
-    #[arg(long, value_delimiter = ',', default_values_t = Grid::default().timings, value_parser = by_name::<Timing>())]
-    timings: Vec<Timing>,
-    /// Print JSON on stdout instead of the tables.
-    #[arg(long)]
-    json: bool,
-}
-
-/// A grid's changes per pod, as the command line spells them.
-#[derive(Debug, Clone, Copy)]
-struct Changes(Option<u32>);
-
-impl std::fmt::Display for Changes {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self.0 {
-            None => f.write_str("every"),
-            Some(k) => write!(f, "{k}"),
-        }
-    }
-}
-
-fn parse_changes(s: &str) -> Result<Changes, String> {
-    match s {
-        "every" => Ok(Changes(None)),
-        n => n
-            .parse::<u32>()
-            .ok()
-            .filter(|&k| (1..=6).contains(&k))
-            .map(|k| Changes(Some(k)))
-            .ok_or_else(|| {
-                format!("expected 'every' or a number of changes from 1 to 6, not '{n}'")
-            }),
-    }
-}
-
-#[derive(clap::Args, Debug)]
-struct DesignsArgs {
-    /// loom's preemption bound, or `none` [default: LOOM_MAX_PREEMPTIONS, else 3].
-    #[arg(long, value_parser = parse_bound)]
-    preemption_bound: Option<Bound>,
-    /// Iterations of the shuttle PCT cross-check per cell.
-    #[arg(long, default_value_t = 500, value_parser = clap::value_parser!(u64).range(1..))]
-    iterations: u64,
-    /// Print JSON on stdout instead of the table.
-    #[arg(long)]
-    json: bool,
-}
-
-#[derive(clap::Args, Debug)]
-struct ScaleArgs {
-    /// Capacities to try.
-    #[arg(long, value_delimiter = ',', default_value = "1,2", value_parser = args::parse_capacity)]
-    capacities: Vec<usize>,
-    /// Events per relist to try.
-    #[arg(long, value_delimiter = ',', default_value = "2,3")]
-    events: Vec<u32>,
-    /// Relist counts to try.
-    #[arg(long, value_delimiter = ',', default_value = "1,2", value_parser = clap::value_parser!(u32).range(1..))]
-    relists: Vec<u32>,
-    /// Preemption bounds to try.
-    #[arg(long, value_delimiter = ',', default_value = "1,2,3")]
-    bounds: Vec<usize>,
-    /// relistThreshold in ticks.
-    #[arg(long, default_value_t = 0)]
-    threshold: u32,
-    /// Print JSON on stdout instead of the table.
-    #[arg(long)]
-    json: bool,
-}
-
-#[derive(clap::Args, Debug)]
-struct OutputArgs {
-    /// Print JSON on stdout instead of the table and story.
-    #[arg(long)]
-    json: bool,
-    /// Write the first counterexample as an SVG sequence diagram to this file.
-    #[arg(long, value_name = "FILE")]
-    svg: Option<PathBuf>,
-    /// Write a play page that opens at the first counterexample, step by step.
-    #[arg(long, value_name = "FILE")]
-    play: Option<PathBuf>,
-}
-
-#[derive(clap::Args, Debug)]
-struct CheckArgs {
-    #[command(flatten)]
-    scenario: ScenarioArgs,
-    /// The checker: explicit (exhaustive, no bound, kubelet's size), loom (exhaustive within
-    /// a preemption bound), shuttle-random or shuttle-pct (sampling).
-    #[arg(long, value_parser = by_name::<CheckerKind>())]
-    checker: Option<CheckerKind>,
-    /// explicit: search the unreduced model (every pod named, every tick; small sizes only).
-    #[arg(long)]
-    unreduced: bool,
-    /// loom's preemption bound, or `none` [default: LOOM_MAX_PREEMPTIONS, else 3].
-    #[arg(long, value_parser = parse_bound)]
-    preemption_bound: Option<Bound>,
-    /// shuttle iterations.
-    #[arg(long, default_value_t = 1_000, value_parser = clap::value_parser!(u64).range(1..))]
-    iterations: u64,
-    /// shuttle seed.
-    #[arg(long, default_value_t = DEFAULT_SHUTTLE_SEED)]
-    seed: u64,
-    /// PCT depth.
-    #[arg(long, default_value_t = DEFAULT_PCT_DEPTH as u64, value_parser = clap::value_parser!(u64).range(1..))]
-    depth: u64,
-    /// Exit 1 unless the verdict is this (holds also requires the witnesses a non-vacuous
-    /// "holds" needs). Without it, one configuration's verdict is reported, not judged.
-    #[arg(long, value_parser = by_name::<VerdictKind>())]
-    expect: Option<VerdictKind>,
-    #[command(flatten)]
-    output: OutputArgs,
-}
-
-#[derive(clap::Args, Debug)]
-struct ReplayArgs {
-    #[command(flatten)]
-    scenario: ScenarioArgs,
-    /// The schedule string `check` printed for a shuttle counterexample.
-    #[arg(long, conflicts_with = "path", required_unless_present = "path")]
-    schedule: Option<String>,
-    /// The path `check --checker explicit` printed for its counterexample.
-    #[arg(long)]
-    path: Option<String>,
-    #[command(flatten)]
-    output: OutputArgs,
-}
 
 fn main() -> ExitCode {
     // No subcommand means `check` with every default: the README's `cargo run --release`.
@@ -251,9 +45,28 @@ fn main() -> ExitCode {
             let _ = e.print();
             return ExitCode::SUCCESS;
         }
-        Err(e) => return usage_error(first_line(&e.render().to_string())),
+        Err(e) => return usage_error(&first_line(&e.render().to_string())),
     };
-    let result = match cli.command {
+    // A panic that escapes a command is a bug of pleg-spec, not a verdict: one line, exit 70.
+    let outcome = std::panic::catch_unwind(|| dispatch(cli));
+    match outcome {
+        Ok(Ok(code)) => code,
+        Ok(Err(message)) => usage_error(&message),
+        Err(panic) => {
+            let what = panic
+                .downcast_ref::<String>()
+                .map(String::as_str)
+                .or_else(|| panic.downcast_ref::<&str>().copied())
+                .unwrap_or("a panic");
+            let what = what.lines().next().unwrap_or_default();
+            eprintln!("pleg-spec: internal error (a bug; please report it): {what}");
+            ExitCode::from(70)
+        }
+    }
+}
+
+fn dispatch(cli: Cli) -> Result<ExitCode, String> {
+    match cli.command {
         Some(Command::Check(args)) => run_check(&args),
         Some(Command::Replay(args)) => run_replay(&args),
         Some(Command::Scale(args)) => run_scale(&args),
@@ -262,15 +75,7 @@ fn main() -> ExitCode {
         Some(Command::Prove(args)) => run_prove(&args),
         Some(Command::Play(args)) => run_play(&args),
         None => Err("no command given (try `check` or `--help`)".to_owned()),
-    };
-    match result {
-        Ok(code) => code,
-        Err(message) => usage_error(&message),
     }
-}
-
-fn first_line(text: &str) -> &str {
-    text.lines().next().unwrap_or("invalid arguments")
 }
 
 fn usage_error(message: &str) -> ExitCode {
@@ -279,22 +84,10 @@ fn usage_error(message: &str) -> ExitCode {
     ExitCode::from(2)
 }
 
-fn loom_bound(given: Option<Bound>) -> Result<Option<usize>, String> {
-    match given {
-        Some(Bound(b)) => Ok(b),
-        None => loom_preemption_bound(),
-    }
-}
-
 fn run_check(args: &CheckArgs) -> Result<ExitCode, String> {
-    let loom_bound = loom_bound(args.preemption_bound)?;
-    let single = match (args.scenario.design, args.checker) {
-        (None, None) => None,
-        (Some(_), Some(kind)) => Some(single_claim(args, kind, loom_bound)?),
-        _ => {
-            return Err("--design and --checker go together (or give neither for the suite)".into())
-        }
-    };
+    args.output.open_files()?;
+    let loom_bound = validate::loom_bound(args.preemption_bound)?;
+    let single = validate::plan_check(args, loom_bound)?;
     // The suite judges every claim; one configuration is judged only against --expect.
     let suite = single.is_none();
     let judging = suite || args.expect.is_some();
@@ -403,6 +196,7 @@ fn run_prove(args: &ProveArgs) -> Result<ExitCode, String> {
 }
 
 fn run_replay(args: &ReplayArgs) -> Result<ExitCode, String> {
+    args.output.open_files()?;
     let scenario = args.scenario.scenario("replay")?;
     let schedule = match (&args.schedule, &args.path) {
         (Some(schedule), _) => Schedule::Shuttle(schedule.clone()),
@@ -475,7 +269,8 @@ fn emit(judged: &[Judged<'_>], output: &OutputArgs) -> Result<(), String> {
             .iter()
             .map(|j| j.report)
             .find(|r| r.counterexample.is_some())
-            .ok_or("--svg: no counterexample to draw (every check held)")?;
+            .ok_or("--svg: no counterexample to draw (every check held)")
+            .inspect_err(|_| drop(std::fs::remove_file(path)))?;
         std::fs::write(path, svg::render(report))
             .map_err(|e| format!("--svg: cannot write {}: {e}", path.display()))?;
     }
@@ -484,7 +279,8 @@ fn emit(judged: &[Judged<'_>], output: &OutputArgs) -> Result<(), String> {
             .iter()
             .map(|j| j.report)
             .find(|r| r.counterexample.is_some())
-            .ok_or("--play: no counterexample to load (every check held)")?;
+            .ok_or("--play: no counterexample to load (every check held)")
+            .inspect_err(|_| drop(std::fs::remove_file(path)))?;
         let start = play::path_of(report)?;
         let mut levels = vec![play::Level::from_counterexample(
             report.scenario,
@@ -499,6 +295,7 @@ fn emit(judged: &[Judged<'_>], output: &OutputArgs) -> Result<(), String> {
 }
 
 fn run_play(args: &PlayArgs) -> Result<ExitCode, String> {
+    writable(&args.out, "--out")?;
     let html = play::page(&play::levels()?, None)?;
     std::fs::write(&args.out, &html)
         .map_err(|e| format!("cannot write {}: {e}", args.out.display()))?;
@@ -512,7 +309,7 @@ fn run_play(args: &PlayArgs) -> Result<ExitCode, String> {
 }
 
 fn run_designs(args: &DesignsArgs) -> Result<ExitCode, String> {
-    let loom_bound = loom_bound(args.preemption_bound)?;
+    let loom_bound = validate::loom_bound(args.preemption_bound)?;
     let iterations = usize::try_from(args.iterations).map_err(|_| "too many iterations")?;
     let rows = {
         let _hush = hush::Hush::stderr();
@@ -563,51 +360,4 @@ fn run_laws(args: &LawsArgs) -> Result<ExitCode, String> {
     } else {
         ExitCode::from(1)
     })
-}
-
-/// One configuration's claim, with what the laws expect of it (`None`: no law speaks of it).
-fn single_claim(
-    args: &CheckArgs,
-    kind: CheckerKind,
-    loom_bound: Option<usize>,
-) -> Result<(Option<VerdictKind>, Claim), String> {
-    let scenario = args.scenario.scenario("check")?;
-    let iterations = usize::try_from(args.iterations).map_err(|_| "too many iterations")?;
-    if args.unreduced && kind != CheckerKind::Explicit {
-        return Err("--unreduced goes with --checker explicit".into());
-    }
-    let checker = match kind {
-        CheckerKind::Loom => Checker::Loom {
-            preemption_bound: loom_bound,
-        },
-        CheckerKind::ShuttleRandom => Checker::ShuttleRandom {
-            iterations,
-            seed: args.seed,
-        },
-        CheckerKind::ShuttlePct => Checker::ShuttlePct {
-            iterations,
-            depth: usize::try_from(args.depth).map_err(|_| "depth too large")?,
-            seed: args.seed,
-        },
-        CheckerKind::Explicit => Checker::Explicit {
-            reduced: !args.unreduced,
-        },
-        CheckerKind::Replay => {
-            return Err(CheckError::Unsupported(
-                "a counterexample is replayed with `pleg-spec replay --schedule …` or \
-                 `--path …`"
-                    .to_owned(),
-            )
-            .to_string())
-        }
-    };
-    let by_law = laws::expected(&scenario);
-    let expect = args.expect.or(by_law);
-    let claim = Claim {
-        scenario,
-        checker,
-        // Unjudged without --expect; a scenario no law speaks of is shown as such.
-        expect: expect.unwrap_or(VerdictKind::Holds),
-    };
-    Ok((expect, claim))
 }

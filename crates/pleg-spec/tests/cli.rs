@@ -504,3 +504,94 @@ fn every_command_in_the_docs_is_accepted() {
     }
     assert!(commands >= 20, "found only {commands} commands");
 }
+
+/// Each edge a user's probing found, pinned: refused in one line, exit 2, before any work.
+#[test]
+fn the_edges_once_found_are_refused_in_one_line() {
+    let cases: [&[&str]; 10] = [
+        &["check", "--expect", "holds"],
+        &["check", "--unreduced"],
+        &[
+            "check",
+            "--design",
+            "blocking",
+            "--checker",
+            "explicit",
+            "--iterations",
+            "5",
+        ],
+        &[
+            "check",
+            "--design",
+            "blocking",
+            "--checker",
+            "shuttle-random",
+            "--preemption-bound",
+            "3",
+        ],
+        &[
+            "check",
+            "--design",
+            "blocking",
+            "--checker",
+            "loom",
+            "--depth",
+            "2",
+        ],
+        &["check", "--design", "blocking", "--checker", "replay"],
+        &[
+            "check",
+            "--design",
+            "blocking",
+            "--checker",
+            "loom",
+            "--capacity",
+            "18446744073709551615",
+        ],
+        &["scale", "--capacities", "99999999999"],
+        &["replay", "--design", "blocking"],
+        &["replay", "--design", "blocking", "--schedule", ""],
+    ];
+    for args in cases {
+        let line = refused(&pleg_spec(args), &args.join(" "));
+        assert!(!line.contains("not provided:\n"), "{line}");
+    }
+}
+
+/// An output that cannot be written is refused before the check runs (kubelet's size would
+/// take seconds), and a file made for a counterexample that never came is removed.
+#[test]
+fn outputs_are_opened_before_the_work() {
+    let args = [
+        "check",
+        "--design",
+        "blocking",
+        "--checker",
+        "explicit",
+        "--capacity",
+        "1000",
+        "--events",
+        "1001",
+        "--svg",
+        "/nonexistent/dir/cx.svg",
+    ];
+    let line = refused(&pleg_spec(&args), "--svg to a missing directory");
+    assert!(line.contains("--svg: cannot write"), "{line}");
+    let dir = tempfile::tempdir().unwrap();
+    let svg = dir.path().join("none.svg");
+    let args = [
+        "check",
+        "--design",
+        "drop-when-full",
+        "--checker",
+        "explicit",
+        "--svg",
+        svg.to_str().unwrap(),
+    ];
+    let out = pleg_spec(&args);
+    assert_eq!(out.status.code(), Some(2), "--svg without a counterexample");
+    assert!(
+        !svg.exists(),
+        "the empty file made before the check is left behind"
+    );
+}
