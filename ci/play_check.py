@@ -219,6 +219,18 @@ def main(chromium, page, out):
         assert "You reached it: livelock" in status, status
         assert "Livelock" in text(browser, "#ending")
 
+        # Bad links say what they could not follow, and open somewhere true.
+        browser.open(url + "#level=abc", 1280, 800)
+        assert "Level 1:" in text(browser, "#level-title"), text(browser, "#level-title")
+        said = text(browser, "#link-notice")
+        assert 'level "abc"' in said and "level 1 is open instead" in said, said
+        browser.open(url + "#level=1.5", 1280, 800)
+        assert 'level "1.5"' in text(browser, "#link-notice")
+        browser.open(url + "#level=2&path=s.zz.v0", 1280, 800)
+        said = text(browser, "#link-notice")
+        assert 'stops at "zz"' in said and "1 of 3 moves" in said, said
+        assert "Level 2:" in text(browser, "#level-title")
+
         # A phone: readable, no sideways scrolling, the lesson still there.
         browser.open(url + "#level=1&path=s.v0.v1.t", 390, 844, mobile=True)
         overflow = browser.js("document.documentElement.scrollWidth - window.innerWidth")
