@@ -367,8 +367,8 @@ fn a_garbage_schedule_is_one_line_and_exit_2() {
 
 #[test]
 fn svg_is_written_for_a_counterexample_and_refused_without_one() {
-    let dir = std::env::temp_dir().join(format!("pleg-spec-svg-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
     let path = dir.join("cx.svg");
     let mut args = SMALLEST[..6].to_vec();
     let p = path.to_str().unwrap();
@@ -379,7 +379,6 @@ fn svg_is_written_for_a_counterexample_and_refused_without_one() {
     // The check ran and printed its verdict; only the drawing is refused.
     let out = check("drop-when-full", "loom", &args);
     assert_eq!(out.status.code(), Some(2));
-    std::fs::remove_dir_all(&dir).unwrap();
 }
 
 /// The cost of the fix, from the CLI: without the periodic resync the fix loses an update;

@@ -19,8 +19,8 @@ fn page_data(html: &str) -> serde_json::Value {
 
 #[test]
 fn play_writes_one_self_contained_page_with_every_level() {
-    let dir = std::env::temp_dir().join(format!("pleg-spec-play-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
     let path = dir.join("play.html");
     let out = pleg_spec(&["play", "--out", path.to_str().unwrap()]);
     assert!(
@@ -65,14 +65,13 @@ fn play_writes_one_self_contained_page_with_every_level() {
             4.into()
         ]
     );
-    std::fs::remove_dir_all(&dir).unwrap();
 }
 
 /// A counterexample of any checker opens in the page at its own trace.
 #[test]
 fn check_play_opens_the_page_at_the_counterexample() {
-    let dir = std::env::temp_dir().join(format!("pleg-spec-cx-play-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
     for (checker, path) in [
         ("explicit", "s.v0.v1.t"),
         ("loom", "s.v0.v1.t"),
@@ -120,7 +119,6 @@ fn check_play_opens_the_page_at_the_counterexample() {
         }
         assert_eq!(level["states"][at]["verdict"], "deadlock", "{checker}");
     }
-    std::fs::remove_dir_all(&dir).unwrap();
 }
 
 #[test]
@@ -154,8 +152,8 @@ fn a_page_too_large_to_embed_is_refused_in_one_line() {
 #[test]
 fn play_serve_serves_the_page_it_wrote() {
     use std::io::{BufRead, BufReader, Read, Write};
-    let dir = std::env::temp_dir().join(format!("pleg-spec-serve-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
     let file = dir.join("served.html");
     let mut server = Command::new(env!("CARGO_BIN_EXE_pleg-spec"))
         .args(["play", "--serve", "--out", file.to_str().unwrap()])
@@ -190,5 +188,4 @@ fn play_serve_serves_the_page_it_wrote() {
     );
     let served = &response[response.find("\r\n\r\n").unwrap() + 4..];
     assert_eq!(served, std::fs::read_to_string(&file).unwrap());
-    std::fs::remove_dir_all(&dir).unwrap();
 }
