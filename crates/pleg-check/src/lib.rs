@@ -16,6 +16,7 @@
 //!   exhaustively with no preemption bound — at kubelet's real size with exact reductions.
 
 pub mod confirm;
+pub mod cti;
 pub mod designs;
 pub mod explicit;
 mod loom_check;

@@ -7,9 +7,10 @@
 //! solver is never "proved": the theorem is then reported unknown. With two solvers, a theorem
 //! is proved only if both prove every obligation.
 
+use crate::cti::{answer, small_sizes, Finding};
 use easy_smt::{Context, ContextBuilder, Response, SExpr};
 use pleg_core::Named;
-use pleg_symbolic::term::{Int, Prop};
+use pleg_symbolic::term::{Env, Int, Prop};
 use pleg_symbolic::theorems::{Obligation, Theorem};
 use serde::Serialize;
 use std::process::Command;
@@ -109,6 +110,17 @@ pub struct Proof {
     pub obligations: Vec<Checked>,
     pub seconds: f64,
     pub outcome: Outcome,
+    /// For a refuted theorem: its first refuted obligation asked again at small sizes, and
+    /// what the explicit checker says of that counterexample.
+    pub small_counterexample: Option<Small>,
+}
+
+/// A refuted obligation's counterexample at sizes the explicit checker answers.
+#[derive(Debug, Clone, Serialize)]
+pub struct Small {
+    pub step: String,
+    pub values: Vec<(String, i64)>,
+    pub finding: Finding,
 }
 
 impl Proof {
@@ -155,6 +167,10 @@ fn prove_one(theorem: &Theorem, contexts: &mut [(Solver, Context)]) -> Proof {
                 .collect(),
         })
         .collect();
+    let small = obligations
+        .iter()
+        .position(|c| c.refutation().is_some())
+        .and_then(|i| small_counterexample(theorem, &theorem.obligations()[i], contexts));
     let outcome = if obligations.iter().all(Checked::proved) {
         Outcome::Proved
     } else if obligations.iter().any(|c| c.refutation().is_some()) {
@@ -169,7 +185,37 @@ fn prove_one(theorem: &Theorem, contexts: &mut [(Solver, Context)]) -> Proof {
         obligations,
         seconds: start.elapsed().as_secs_f64(),
         outcome,
+        small_counterexample: small,
     }
+}
+
+/// `ob` asked again at small sizes, and the explicit checker's answer to what comes back.
+fn small_counterexample(
+    theorem: &Theorem,
+    ob: &Obligation,
+    contexts: &mut [(Solver, Context)],
+) -> Option<Small> {
+    let (_, ctx) = contexts.first_mut()?;
+    let mut small = ob.clone();
+    small.hypotheses.push(small_sizes(ob.design));
+    let kind = theorem.law.map(|(law, _)| law.kind);
+    let finding = match ask(ctx, &small) {
+        Answer::Refuted { values } => {
+            let env: Env = values.iter().cloned().collect();
+            let finding = answer(ob, &env, kind);
+            return Some(Small {
+                step: ob.step.clone(),
+                values,
+                finding,
+            });
+        }
+        _ => Finding::NoSmallOne,
+    };
+    Some(Small {
+        step: ob.step.clone(),
+        values: Vec::new(),
+        finding,
+    })
 }
 
 /// One obligation, in a scope of its own.

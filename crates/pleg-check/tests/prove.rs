@@ -1,6 +1,7 @@
 //! The proofs for every size: every theorem proved by both solvers; a law's boundary moved by
 //! one, or an invariant weakened, refuted with a counterexample.
 
+use pleg_check::cti::Finding;
 use pleg_check::prove::{prove, Outcome, Solver};
 use pleg_core::laws::{Bound, LAWS};
 use pleg_core::{Named, VerdictKind};
@@ -67,8 +68,9 @@ fn shift(bound: Bound, by: i64) -> Bound {
     }
 }
 
-/// The step of the first refuted obligation of the theorem about `kind`'s law.
-fn refuted_step(theorems: &[pleg_symbolic::theorems::Theorem], kind: VerdictKind) -> String {
+/// The first refuted obligation of the theorem about `kind`'s law: its step, and what the
+/// explicit checker says of its counterexample at small sizes.
+fn refuted(theorems: &[pleg_symbolic::theorems::Theorem], kind: VerdictKind) -> (String, Finding) {
     let proofs = prove(theorems, &[Solver::Z3]).expect("z3");
     let proof = proofs
         .iter()
@@ -79,7 +81,12 @@ fn refuted_step(theorems: &[pleg_symbolic::theorems::Theorem], kind: VerdictKind
     assert_eq!(proof.outcome, Outcome::Refuted, "{}", proof.statement);
     let failure = proof.first_failure().unwrap();
     assert!(failure.refutation().is_some());
-    failure.step.clone()
+    let small = proof
+        .small_counterexample
+        .clone()
+        .expect("asked at small sizes");
+    assert_eq!(small.step, failure.step);
+    (failure.step.clone(), small.finding)
 }
 
 /// Claiming the failure one capacity too high (`P·K ≥ C` for blocking) breaks the boundary:
@@ -95,10 +102,22 @@ fn a_law_moved_by_one_is_refuted_on_the_side_it_moved_to() {
         VerdictKind::GatedStall,
         VerdictKind::LostUpdate,
     ] {
-        let up = refuted_step(&with_bound(kind, |b| shift(b, 1)), kind);
+        // Claiming the failure where the machine does not reach it: the boundary is refuted,
+        // and the explicit checker confirms the failure is not reachable there.
+        let (up, finding) = refuted(&with_bound(kind, |b| shift(b, 1)), kind);
         assert_eq!(up, "boundary", "{kind:?} moved up");
-        let down = refuted_step(&with_bound(kind, |b| shift(b, -1)), kind);
+        assert!(
+            matches!(finding, Finding::Reachable { .. }),
+            "{kind:?} up: {finding:?}"
+        );
+        // Claiming it holds where it fails: the induction is refuted by a state the machine
+        // really reaches.
+        let (down, finding) = refuted(&with_bound(kind, |b| shift(b, -1)), kind);
         assert_ne!(down, "boundary", "{kind:?} moved down");
+        assert!(
+            matches!(finding, Finding::Reachable { .. }),
+            "{kind:?} down: {finding:?}"
+        );
     }
 }
 
@@ -118,6 +137,10 @@ fn a_weakened_invariant_is_refuted_with_a_counterexample_to_induction() {
         })
         .unwrap();
     lost.key.clear();
-    let step = refuted_step(&theorems, VerdictKind::LostUpdate);
+    let (step, finding) = refuted(&theorems, VerdictKind::LostUpdate);
     assert!(step == "safe" || step.starts_with("visit"), "{step}");
+    assert!(
+        matches!(finding, Finding::Unreachable { .. }),
+        "{step}: {finding:?}"
+    );
 }

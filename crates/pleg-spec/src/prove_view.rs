@@ -2,6 +2,7 @@
 //! obligation that failed, with the counterexample to induction in the model's words.
 
 use crate::render;
+use pleg_check::cti::Finding;
 use pleg_check::prove::{prove, Answer, Outcome, Proof, Solver};
 use pleg_core::Named;
 use pleg_symbolic::model::STATE;
@@ -49,8 +50,52 @@ pub fn table(proofs: &[Proof], solvers: &[(Solver, String)]) -> String {
     );
     for p in proofs.iter().filter(|p| p.outcome != Outcome::Proved) {
         out.push_str(&failure(p));
+        out.push_str(&small(p));
     }
     out
+}
+
+/// What the explicit checker says of the first refutation, asked again at small sizes.
+fn small(proof: &Proof) -> String {
+    let Some(small) = &proof.small_counterexample else {
+        return String::new();
+    };
+    let boundary = small.step == "boundary";
+    let said = match (&small.finding, boundary) {
+        (Finding::Reachable { scenario }, false) => format!(
+            "the explicit checker reaches such a state at {scenario}: the claim is false there"
+        ),
+        (Finding::Reachable { scenario }, true) => format!(
+            "the explicit checker does not reach the law's failure at {scenario}: the law \
+             claims too much"
+        ),
+        (Finding::Unreachable { scenario }, false) => format!(
+            "the explicit checker reaches no such state at {scenario}: the invariant is too \
+             weak there; the claim may still hold"
+        ),
+        (Finding::Unreachable { scenario }, true) => format!(
+            "the explicit checker reaches the law's failure at {scenario}: the witness needs \
+             more than the failure does"
+        ),
+        (Finding::NoSmallOne, _) => {
+            "no counterexample at capacity ≤ 4, pods ≤ 3, changes ≤ 3 to ask the explicit \
+             checker about"
+                .to_owned()
+        }
+    };
+    let values: Vec<String> = small
+        .values
+        .iter()
+        .map(|(n, v)| format!("{n}={v}"))
+        .collect();
+    format!(
+        "  at small sizes ({}): {said}\n",
+        if values.is_empty() {
+            "none".to_owned()
+        } else {
+            values.join(" ")
+        }
+    )
 }
 
 /// The first obligation of `proof` not proved, explained.
@@ -82,7 +127,8 @@ fn failure(proof: &Proof) -> String {
                         .iter()
                         .find(|(n, _)| *n == name.trim_end_matches("_next"))
                         .map_or("", |(_, m)| *m);
-                    let _ = writeln!(out, "    {name} = {v}  {meaning}");
+                    let line = format!("    {name} = {v}  {meaning}");
+                    let _ = writeln!(out, "{}", line.trim_end());
                 }
             }
         }
