@@ -223,11 +223,14 @@ pub fn story_block(report: &Report) -> String {
     out
 }
 
-/// The command that replays `report`'s counterexample, built from the scenario itself.
+/// The command that replays `report`'s counterexample, built from the scenario itself. A loom
+/// counterexample has no schedule of its own: its trace is walked through the explicit machine,
+/// and the path it takes there is the replay.
 pub fn replay_command(report: &Report) -> Option<String> {
-    let token = match report.schedule.as_ref()? {
-        Schedule::Shuttle(schedule) => format!("--schedule {schedule}"),
-        Schedule::Path(path) => format!("--path {path}"),
+    let token = match &report.schedule {
+        Some(Schedule::Shuttle(schedule)) => format!("--schedule {schedule}"),
+        Some(Schedule::Path(path)) => format!("--path {path}"),
+        None => format!("--path {}", crate::play::path_of(report).ok()?),
     };
     Some(format!(
         "pleg-spec replay {} {token}",

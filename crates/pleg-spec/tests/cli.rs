@@ -594,3 +594,48 @@ fn outputs_are_opened_before_the_work() {
         "the empty file made before the check is left behind"
     );
 }
+
+/// loom's counterexamples print a replay too: their trace walked through the explicit machine,
+/// pasted, replays to the same verdict.
+#[test]
+fn a_loom_counterexample_prints_a_replay_that_replays_to_its_verdict() {
+    let cases: [&[&str]; 3] = [
+        &["--design", "blocking", "--capacity", "1", "--events", "2"],
+        &["--design", "evented-health", "--events", "1"],
+        &[
+            "--design",
+            "drop-when-full",
+            "--capacity",
+            "1",
+            "--events",
+            "3",
+            "--relists",
+            "2",
+            "--changes",
+            "1",
+            "--no-resync",
+        ],
+    ];
+    for case in cases {
+        let mut args = vec!["check", "--checker", "loom"];
+        args.extend_from_slice(case);
+        let text = String::from_utf8(pleg_spec(&args).stdout).unwrap();
+        args.push("--json");
+        let result = json(&pleg_spec(&args))["results"][0].clone();
+        let command = result["counterexample"]["replay"]
+            .as_str()
+            .unwrap_or_else(|| panic!("{case:?}: no replay in {result}"))
+            .to_owned();
+        assert!(
+            text.contains(&format!("Replay it: {command}")),
+            "{case:?}: {text}"
+        );
+        let pasted: Vec<&str> = command
+            .split_whitespace()
+            .skip(1)
+            .chain(["--json"])
+            .collect();
+        let replayed = json(&pleg_spec(&pasted))["results"][0].clone();
+        assert_eq!(replayed["verdict"], result["verdict"], "{command}");
+    }
+}
