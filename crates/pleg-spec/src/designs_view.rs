@@ -71,7 +71,7 @@ fn agrees(both: (bool, bool)) -> &'static str {
 struct JsonDesignRow<'a> {
     design: &'a str,
     circular_wait: bool,
-    other_stall: Option<&'a str>,
+    other_stall: &'a str,
     lost_update_without_resync: Option<bool>,
     discards_possible: bool,
     converges_without_resync: Option<bool>,
@@ -90,7 +90,7 @@ pub fn designs_json(rows: &[designs::Row], bound: Option<usize>, iterations: usi
         .map(|r| JsonDesignRow {
             design: r.design.name(),
             circular_wait: r.circular_wait(),
-            other_stall: r.other_stall(),
+            other_stall: r.other_stall().unwrap_or("none"),
             lost_update_without_resync: r.lost_update(),
             discards_possible: r.discards_possible(),
             converges_without_resync: r.converges(false),
