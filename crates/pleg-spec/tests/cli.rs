@@ -423,7 +423,11 @@ fn designs_prints_every_design_from_explorations() {
     assert_eq!(row("drop-when-full")["converges_with_resync"], true);
     assert_eq!(row("record-after-send")["converges_without_resync"], true);
     assert_eq!(row("evented-health")["other_stall"], "gated-stall");
-    assert_eq!(row("blocking")["other_stall"], "none", "the table says no, the JSON too");
+    assert_eq!(
+        row("blocking")["other_stall"],
+        "none",
+        "the table says no, the JSON too"
+    );
     assert!(rows
         .iter()
         .all(|r| r["shuttle_agrees"] == true && r["loom_agrees"] == true));

@@ -4,7 +4,7 @@
 //! spins before it sleeps ([`SpinCondvar`]) — what makes hand-offs fast on real threads lives
 //! here, where the checkers never see it.
 
-use super::spin::SpinCondvar;
+use super::spin::{Parts, SpinCondvar};
 use super::Runtime;
 use std::ops::{Deref, DerefMut};
 
@@ -222,7 +222,7 @@ macro_rules! thread_backend {
                 guard: Self::RawGuard<'a, T>,
             ) -> Self::RawGuard<'a, T> {
                 let lock = guard.lock;
-                cv.wait(guard, || Self::lock(lock))
+                cv.wait(guard, || <Self as Runtime>::lock(lock))
             }
 
             fn notify_one(cv: &Self::RawCondvar) {
@@ -271,3 +271,97 @@ thread_backend!(
     /// over; see docs/benchmarks.md for what it is worth.
     ParkingLot, "parking_lot", parking_lot::Mutex<T>
 );
+
+/// The eventcount on real threads: std's atomics, lock and condvar; the counts tuned on the
+/// 2-core reference machine (docs/benchmarks.md).
+impl Parts for Std {
+    type Counter = std::sync::atomic::AtomicU32;
+    type Lock = std::sync::Mutex<()>;
+    type Guard<'a> = std::sync::MutexGuard<'a, ()>;
+    type Wake = std::sync::Condvar;
+    const SPINS: u32 = 16;
+    const YIELDS: u32 = 256;
+    const LINGER: u32 = 64;
+
+    fn counter() -> Self::Counter {
+        std::sync::atomic::AtomicU32::new(0)
+    }
+    fn load(counter: &Self::Counter, order: std::sync::atomic::Ordering) -> u32 {
+        counter.load(order)
+    }
+    fn add(counter: &Self::Counter, delta: i32, order: std::sync::atomic::Ordering) {
+        counter.fetch_add(delta as u32, order);
+    }
+    fn fence() {
+        std::sync::atomic::fence(std::sync::atomic::Ordering::SeqCst)
+    }
+    fn lock_parts() -> (Self::Lock, Self::Wake) {
+        (std::sync::Mutex::new(()), std::sync::Condvar::new())
+    }
+    fn lock(lock: &Self::Lock) -> Self::Guard<'_> {
+        lock.lock().unwrap_or_else(|p| p.into_inner())
+    }
+    fn wait<'a>(wake: &Self::Wake, guard: Self::Guard<'a>) -> Self::Guard<'a> {
+        wake.wait(guard).unwrap_or_else(|p| p.into_inner())
+    }
+    fn notify_one(wake: &Self::Wake) {
+        wake.notify_one()
+    }
+    fn notify_all(wake: &Self::Wake) {
+        wake.notify_all()
+    }
+    fn pause() {
+        std::hint::spin_loop()
+    }
+    fn yield_now() {
+        std::thread::yield_now()
+    }
+}
+
+/// The eventcount under loom, to check it: loom's atomics, lock and condvar, and no spinning.
+/// loom reads a spin or a yield as a promise to let the partner run first, so a spinning waiter
+/// would always see the notify and never sleep; without spins every wait takes the sleeping
+/// path — the one where a wake-up can be lost — in every interleaving.
+impl Parts for Loom {
+    type Counter = loom::sync::atomic::AtomicU32;
+    type Lock = loom::sync::Mutex<()>;
+    type Guard<'a> = loom::sync::MutexGuard<'a, ()>;
+    type Wake = loom::sync::Condvar;
+    const SPINS: u32 = 0;
+    const YIELDS: u32 = 0;
+    const LINGER: u32 = 0;
+
+    fn counter() -> Self::Counter {
+        loom::sync::atomic::AtomicU32::new(0)
+    }
+    fn load(counter: &Self::Counter, order: std::sync::atomic::Ordering) -> u32 {
+        counter.load(order)
+    }
+    fn add(counter: &Self::Counter, delta: i32, order: std::sync::atomic::Ordering) {
+        counter.fetch_add(delta as u32, order);
+    }
+    fn fence() {
+        loom::sync::atomic::fence(std::sync::atomic::Ordering::SeqCst)
+    }
+    fn lock_parts() -> (Self::Lock, Self::Wake) {
+        (loom::sync::Mutex::new(()), loom::sync::Condvar::new())
+    }
+    fn lock(lock: &Self::Lock) -> Self::Guard<'_> {
+        lock.lock().unwrap_or_else(|p| p.into_inner())
+    }
+    fn wait<'a>(wake: &Self::Wake, guard: Self::Guard<'a>) -> Self::Guard<'a> {
+        wake.wait(guard).unwrap_or_else(|p| p.into_inner())
+    }
+    fn notify_one(wake: &Self::Wake) {
+        wake.notify_one()
+    }
+    fn notify_all(wake: &Self::Wake) {
+        wake.notify_all()
+    }
+    fn pause() {
+        loom::hint::spin_loop()
+    }
+    fn yield_now() {
+        loom::thread::yield_now()
+    }
+}
