@@ -5,6 +5,7 @@ JSON messages, NUL-terminated, on file descriptors 3 and 4), with Python's stand
 only. It clicks buttons at their on-screen positions and presses keys, then checks:
 
 - level 1: three clicks hang kubelet 1.12 — the page says so, tells the story, shows the lesson;
+- level 1: nothing of the solution shows until asked; hints come in three counted stages;
 - level 2: clicking Hint again and again never hangs kubelet 1.14, and the page says why;
 - a shared link, reloaded, opens the very same state;
 - level 5 played from the keyboard reaches kubelet's own livelock;
@@ -169,8 +170,21 @@ def main(chromium, page, out):
         # Level 1, by clicks: start the relist, fill the one slot, block on the next, let the clock tick.
         browser.open(url, 1280, 800)
         assert "Level 1: Hang kubelet 1.12" in text(browser, "#level-title")
+        # Nothing of the solution shows until asked; hints come in stages, each counted.
+        status = text(browser, "#status")
+        assert "moves away" not in status and not text(browser, "#hint-text"), status
+        browser.click("#hint")
+        said = text(browser, "#hint-text")
+        assert "Hint 1 of 3: move relist next" in said and "hints asked on this level: 1" in said, said
         assert "4 moves away" in text(browser, "#status"), text(browser, "#status")
+        browser.click("#hint")
+        assert "Hint 2 of 3" in text(browser, "#hint-text") and "relistThreshold" in text(browser, "#hint-text")
+        assert browser.js('document.querySelectorAll("button.hinted").length') == 0
+        browser.click("#hint")
+        assert "Hint 3 of 3: relist: start the relist" in text(browser, "#hint-text")
+        assert browser.js('document.querySelectorAll("button.hinted").length') == 1
         step(browser, "relist", "start the relist")
+        assert not text(browser, "#hint-text"), "a move ends the hint"
         step(browser, "relist", "visit pod 0")
         step(browser, "relist", "visit pod 1")
         step(browser, "clock", "tick")
@@ -199,7 +213,9 @@ def main(chromium, page, out):
         assert "#level=1&path=s.v0.v1" in link, link
         browser.open(link, 1280, 800)
         after = (text(browser, "#status"), text(browser, "#trace"))
-        assert before == after, f"the link {link} opened another state: {after} != {before}"
+        # The link carries the state, not the hints asked for (a fresh page has asked none).
+        assert before[1] == after[1], f"the link {link} opened another state: {after} != {before}"
+        assert after[0].startswith("Goal: deadlock") and before[0].startswith("Goal: deadlock")
 
         # Level 2: the hint can never hang kubelet 1.14.
         browser.click('nav button:nth-of-type(2)')

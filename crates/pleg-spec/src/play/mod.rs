@@ -160,6 +160,31 @@ struct LevelData {
     states: Vec<StateData>,
     /// For a lost-update level: how each clean end reads with the periodic resync instead.
     resync_endings: Option<Vec<Option<Vec<LineData>>>>,
+    /// The second stage of a hint: why the next move leads to the goal.
+    why: &'static str,
+}
+
+/// Why the way to a goal goes where it goes: the second stage of the page's hints.
+fn why(goal: VerdictKind, won_by_clean_end: bool) -> &'static str {
+    if won_by_clean_end {
+        return "the fix discards an event instead of waiting when the channel is full — find \
+                the discard (kubelet_pleg_discard_events) and see that nothing stalls.";
+    }
+    match goal {
+        VerdictKind::Deadlock | VerdictKind::Livelock => {
+            "fill the channel until relist blocks in its send, then let relistThreshold pass \
+             while relist is stuck: PLEG turns unhealthy and syncLoop stops reading."
+        }
+        VerdictKind::GatedStall => {
+            "fill the channel: a full channel alone makes Evented PLEG unhealthy, and syncLoop \
+             is its only reader."
+        }
+        VerdictKind::LostUpdate => {
+            "let a pod's change be discarded while none of its events is queued: podRecords \
+             already holds the new version, so no later relist re-sends it."
+        }
+        _ => "follow the shortest path the exhaustive search found.",
+    }
 }
 
 /// Builds the page for `levels`, opening at `start` (a level index and a path) if given.
@@ -226,6 +251,7 @@ fn level_data(level: &Level) -> Result<LevelData, String> {
         pods: s.pods,
         states,
         resync_endings,
+        why: why(level.goal[0], level.won_by_clean_end),
     })
 }
 
