@@ -185,6 +185,8 @@ def main(chromium, page, out):
         assert browser.js('document.querySelectorAll("button.hinted").length') == 1
         step(browser, "relist", "start the relist")
         assert not text(browser, "#hint-text"), "a move ends the hint"
+        focused = browser.js('document.activeElement.dataset.actor || document.activeElement.id')
+        assert focused == "relist", f"the focus left relist's lane after its move: {focused}"
         step(browser, "relist", "visit pod 0")
         step(browser, "relist", "visit pod 1")
         step(browser, "clock", "tick")
