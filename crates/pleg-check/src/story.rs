@@ -200,42 +200,48 @@ fn describe_relist(execution: &Execution, step: &Step) -> (String, String) {
         )
     };
     match step.action {
+        // A count of 0 is one the teller does not know yet (the play page, which tells a move
+        // before the relist has decided how many pods it visits): it is left out, not guessed.
         Action::RelistStarted { relist, changed } => (
             format!(
-                "relist #{relist} starts: updateRelistTime({}) — PLEG last seen active now; {} \
-                 changed since podRecords last saw them",
+                "relist #{relist} starts: updateRelistTime({}) — PLEG last seen active now{}",
                 step.now,
-                pods(changed)
+                match changed {
+                    0 => String::new(),
+                    n => format!("; {} changed since podRecords last saw them", pods(n)),
+                }
             ),
             format!("relist #{relist}: relistTime = {}", step.now),
         ),
         Action::Sent { event, index, of } => (
             format!(
-                "{}; g.eventChannel <- event {index} of {of} (pod {}, relist #{}): eventChannel \
-                 {len}/{cap}",
+                "{}; g.eventChannel <- event {} (pod {}, relist #{}): eventChannel {len}/{cap}",
                 updated(&event),
+                nth(index, of),
                 event.pod,
                 event.relist
             ),
-            format!("send {index} of {of} (pod {})", event.pod),
+            format!("send {} (pod {})", nth(index, of), event.pod),
         ),
         Action::BlockedInSend { event, index, of } => (
             format!(
-                "{}; g.eventChannel <- event {index} of {of} (pod {}, relist #{}) blocks: \
-                 eventChannel is full ({len}/{cap})",
+                "{}; g.eventChannel <- event {} (pod {}, relist #{}) blocks: eventChannel is \
+                 full ({len}/{cap})",
                 updated(&event),
+                nth(index, of),
                 event.pod,
                 event.relist
             ),
-            format!("BLOCKED: ch <- event {index} of {of}"),
+            format!("BLOCKED: ch <- event {}", nth(index, of)),
         ),
         Action::Discarded { event, index, of } => (
             format!(
-                "{}; event channel is full, discard this relist() cycle event ({index} of \
-                 {of}); kubelet_pleg_discard_events +1",
-                updated(&event)
+                "{}; event channel is full, discard this relist() cycle event ({}); \
+                 kubelet_pleg_discard_events +1",
+                updated(&event),
+                nth(index, of)
             ),
-            format!("discard {index} of {of} (pod {})", event.pod),
+            format!("discard {} (pod {})", nth(index, of), event.pod),
         ),
         Action::RelistDone { relist } => (
             format!("relist #{relist} done: every changed pod visited; cache.UpdateTime"),
@@ -372,5 +378,13 @@ fn describe_end_of_run(step: &Step) -> (String, String) {
             format!("LOST UPDATE: pod {pod}"),
         ),
         _ => unreachable!("every other action is told by its actor"),
+    }
+}
+
+/// "3 of 5", or "3" when the total is not known yet (0).
+fn nth(index: u32, of: u32) -> String {
+    match of {
+        0 => index.to_string(),
+        of => format!("{index} of {of}"),
     }
 }

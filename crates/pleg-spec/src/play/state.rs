@@ -177,7 +177,8 @@ fn story_line(
     let visited = (0..s_pods(pods))
         .filter(|&p| pleg_explicit::pods::Pods::visited(st, p))
         .count() as u32;
-    let counts = Some((visited + 1, visited + 1));
+    // How many pods this relist visits is decided as it goes: the page does not claim a total.
+    let counts = Some((visited + 1, 0));
     let (action, change) = explicit::story_step(pods, st, mv, next, head, counts)?;
     let step = Step {
         actor: mv.actor(),
