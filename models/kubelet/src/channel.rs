@@ -402,6 +402,10 @@ mod tests {
     /// a close with nobody waiting wake nobody — in particular once a waiter has come and gone.
     #[test]
     fn only_a_waiting_side_is_notified() {
+        crate::watchdog::within(crate::watchdog::LIMIT, "one notify", one_notify);
+    }
+
+    fn one_notify() {
         use crate::runtime::Runtime;
         let notifies = || NOTIFIES.load(std::sync::atomic::Ordering::SeqCst);
         let ch = Arc::new(Channel::<Counting, u32>::new(1).unwrap());
@@ -466,12 +470,19 @@ mod tests {
 
     #[test]
     fn blocking_send_and_recv_hand_over_every_value_in_order() {
-        hands_over_every_value_in_order::<Std>();
+        use crate::watchdog::{within, LIMIT};
+        within(
+            LIMIT,
+            "std's hand-over",
+            hands_over_every_value_in_order::<Std>,
+        );
     }
 
     #[test]
     fn parking_lot_backend_hands_over_every_value_in_order() {
-        hands_over_every_value_in_order::<crate::runtime::ParkingLot>();
+        use crate::watchdog::{within, LIMIT};
+        let hand_over = hands_over_every_value_in_order::<crate::runtime::ParkingLot>;
+        within(LIMIT, "parking_lot's hand-over", hand_over);
     }
 
     static_assertions::assert_impl_all!(Channel<Std, u32>: Send, Sync);

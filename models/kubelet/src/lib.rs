@@ -8,6 +8,7 @@
 //!   the pod cache), `evented_pleg` (its full-channel health rule), `sync_loop` (the gate,
 //!   syncLoopIteration, the resync), `clock` (time).
 //! - [`bounded_run`]: one execution — the threads, the quiet next relist, the convergence check.
+//! - [`watchdog`]: a time limit that turns a hang on real threads into a failure.
 //!
 //! The scenario it runs, the trace it records and the names of everything come from
 //! `pleg-core`, which the other models share; no rule of the system is written anywhere else.
@@ -19,6 +20,7 @@ mod evented_pleg;
 pub mod generic_pleg;
 pub mod runtime;
 mod sync_loop;
+pub mod watchdog;
 
 pub use bounded_run::{run, run_with, Outcome};
 pub use generic_pleg::{Choices, Given};

@@ -9,35 +9,13 @@
 
 use pleg_core::{Action, Design, MapOrder, Recorder, Scenario, Timing};
 use pleg_kubelet::runtime::{ParkingLot, Runtime, Std};
+use pleg_kubelet::watchdog::{self, within};
 use pleg_kubelet::{run, run_with, Choices, Given};
 use std::sync::mpsc;
 use std::sync::Arc;
 use std::time::Duration;
 
-/// How long a real-thread run may take before the test calls it hung.
-const WATCHDOG: Duration = Duration::from_secs(120);
-
-/// Runs `body` on its own thread and fails the test if it has not finished within `limit` —
-/// a hang is a lost wake-up, reported as one rather than as a stuck CI job.
-fn within<T: Send + 'static>(
-    limit: Duration,
-    what: &str,
-    body: impl FnOnce() -> T + Send + 'static,
-) -> T {
-    let (done, finished) = mpsc::channel();
-    std::thread::spawn(move || {
-        let _ = done.send(body());
-    });
-    match finished.recv_timeout(limit) {
-        Ok(value) => value,
-        Err(mpsc::RecvTimeoutError::Timeout) => panic!(
-            "{what}: did not finish within {:?} on real threads — a lost wake-up in the \
-             channel or the health gate?",
-            limit
-        ),
-        Err(mpsc::RecvTimeoutError::Disconnected) => panic!("{what}: the run panicked"),
-    }
-}
+const WATCHDOG: Duration = watchdog::LIMIT;
 
 /// Twenty runs of the fix with 5,000 events through a capacity-16 channel: every event is
 /// received or counted as discarded, and every run ends.

@@ -181,6 +181,15 @@ mod tests {
     /// has gone to sleep (the notifier waits until the waiter is a sleeper).
     #[test]
     fn a_sleeping_waiter_is_woken() {
+        let limit = crate::watchdog::LIMIT;
+        crate::watchdog::within(
+            limit,
+            "a sleeping waiter",
+            a_sleeping_waiter_is_woken_on_threads,
+        );
+    }
+
+    fn a_sleeping_waiter_is_woken_on_threads() {
         let lock = Arc::new(std::sync::Mutex::new(false));
         let cv = Arc::new(SpinCondvar::<super::super::Std>::new());
         let (l, c) = (Arc::clone(&lock), Arc::clone(&cv));
