@@ -149,18 +149,31 @@ fn a_page_too_large_to_embed_is_refused_in_one_line() {
 
 /// `play --serve` serves the page at the address it prints (read from its output, then
 /// fetched; no sleeping).
+/// A served page's server, stopped however the test ends: a failed assertion must not leave it
+/// running (it would hold the test's output open).
+struct Stopped(std::process::Child);
+
+impl Drop for Stopped {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
 #[test]
 fn play_serve_serves_the_page_it_wrote() {
     use std::io::{BufRead, BufReader, Read, Write};
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path();
     let file = dir.join("served.html");
-    let mut server = Command::new(env!("CARGO_BIN_EXE_pleg-spec"))
-        .args(["play", "--serve", "--out", file.to_str().unwrap()])
-        .stdout(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut lines = BufReader::new(server.stdout.take().unwrap()).lines();
+    let mut server = Stopped(
+        Command::new(env!("CARGO_BIN_EXE_pleg-spec"))
+            .args(["play", "--serve", "--out", file.to_str().unwrap()])
+            .stdout(std::process::Stdio::piped())
+            .spawn()
+            .unwrap(),
+    );
+    let mut lines = BufReader::new(server.0.stdout.take().unwrap()).lines();
     let address = lines
         .find_map(|l| {
             let l = l.ok()?;
@@ -176,11 +189,14 @@ fn play_serve_serves_the_page_it_wrote() {
         .expect("the server prints its address");
     let host = address.trim_start_matches("http://");
     let mut stream = std::net::TcpStream::connect(host).unwrap();
-    write!(stream, "GET / HTTP/1.1\r\nHost: {host}\r\n\r\n").unwrap();
+    write!(
+        stream,
+        "GET / HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n"
+    )
+    .unwrap();
     let mut response = String::new();
     stream.read_to_string(&mut response).unwrap();
-    server.kill().unwrap();
-    server.wait().unwrap();
+    drop(server);
     assert!(
         response.starts_with("HTTP/1.1 200 OK"),
         "{}",

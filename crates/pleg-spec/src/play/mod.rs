@@ -324,28 +324,27 @@ pub fn path_of(report: &pleg_check::Report) -> Result<Path, String> {
 /// Serves `html` on 127.0.0.1:`port` (0: any free port) until the process is stopped; `ready`
 /// gets the address once the socket listens.
 pub fn serve(html: &str, port: u16, ready: impl FnOnce(&str)) -> Result<(), String> {
-    use std::io::{BufRead, BufReader, Write};
-    let listener = std::net::TcpListener::bind(("127.0.0.1", port))
+    let server = tiny_http::Server::http(("127.0.0.1", port))
         .map_err(|e| format!("--serve: cannot listen on 127.0.0.1:{port}: {e}"))?;
-    let address = listener.local_addr().map_err(|e| e.to_string())?;
+    let address = server
+        .server_addr()
+        .to_ip()
+        .ok_or("--serve: the server has no IP address")?;
     ready(&format!("http://{address}/"));
-    for stream in listener.incoming() {
-        let Ok(mut stream) = stream else { continue };
-        let mut request = String::new();
-        if BufReader::new(&stream).read_line(&mut request).is_err() {
-            continue;
-        }
-        let path = request.split_whitespace().nth(1).unwrap_or("/");
+    let page = tiny_http::Header::from_bytes("Content-Type", "text/html; charset=utf-8")
+        .expect("a well-formed header");
+    for request in server.incoming_requests() {
+        let path = request.url();
         let response = if path == "/" || path.starts_with("/?") || path == "/play.html" {
-            format!(
-                "HTTP/1.1 200 OK\r\nContent-Type: text/html; charset=utf-8\r\nContent-Length: \
-                 {}\r\nConnection: close\r\n\r\n{html}",
-                html.len()
-            )
+            // One body of known length, as a browser or curl expects of a file (not chunked).
+            tiny_http::Response::from_data(html.as_bytes().to_vec())
+                .with_header(page.clone())
+                .with_chunked_threshold(usize::MAX)
         } else {
-            "HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\nConnection: close\r\n\r\n".to_owned()
+            tiny_http::Response::from_data(Vec::new()).with_status_code(404)
         };
-        let _ = stream.write_all(response.as_bytes());
+        // A client that went away is its own business; the page stays served.
+        let _ = request.respond(response);
     }
     Ok(())
 }
