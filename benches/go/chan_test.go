@@ -169,3 +169,25 @@ func BenchmarkTwoProducers(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkWakeup is wakeup/asleep-sender for Go's channel: a goroutine blocked on a full
+// channel (capacity 1) for a millisecond, then a receive; the time until its send returned.
+func BenchmarkWakeup(b *testing.B) {
+	ch := make(chan uint64, 1)
+	ch <- 0
+	returned := make(chan time.Time)
+	go func() {
+		for i := 0; i < b.N; i++ {
+			ch <- 1
+			returned <- time.Now()
+		}
+	}()
+	var total time.Duration
+	for i := 0; i < b.N; i++ {
+		time.Sleep(time.Millisecond)
+		freed := time.Now()
+		<-ch
+		total += (<-returned).Sub(freed)
+	}
+	b.ReportMetric(float64(total.Nanoseconds())/float64(b.N), "ns/wakeup")
+}

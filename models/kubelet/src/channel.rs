@@ -244,7 +244,9 @@ impl<R: Runtime, T: Send> Channel<R, T> {
         let wake = state.waiting_senders > 0;
         drop(state);
         if wake {
-            self.not_full.notify_one();
+            // A sender is blocked on the slot just freed: hand it over (Go readies the sender
+            // the same way; a sender that wakes a receiver simply carries on, as Go's does).
+            self.not_full.hand_off();
         }
         Some(value)
     }

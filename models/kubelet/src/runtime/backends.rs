@@ -4,7 +4,7 @@
 //! spins before it sleeps ([`SpinCondvar`]) — what makes hand-offs fast on real threads lives
 //! here, where the checkers never see it.
 
-use super::spin::{Parts, SpinCondvar};
+use super::spin::{Naps, Parts, SpinCondvar};
 use super::Runtime;
 use std::ops::{Deref, DerefMut};
 
@@ -233,6 +233,10 @@ macro_rules! thread_backend {
                 cv.notify_all();
             }
 
+            fn hand_off(cv: &Self::RawCondvar) {
+                cv.hand_off()
+            }
+
             fn spawn<F, T>(name: &str, body: F) -> Self::RawJoinHandle<T>
             where
                 F: FnOnce() -> T + Send + 'static,
@@ -276,8 +280,8 @@ thread_backend!(
 /// 2-core reference machine (docs/benchmarks.md).
 impl Parts for Std {
     type Counter = std::sync::atomic::AtomicU32;
-    type Lock = std::sync::Mutex<()>;
-    type Guard<'a> = std::sync::MutexGuard<'a, ()>;
+    type Lock = std::sync::Mutex<Naps>;
+    type Guard<'a> = std::sync::MutexGuard<'a, Naps>;
     type Wake = std::sync::Condvar;
     const SPINS: u32 = 16;
     const YIELDS: u32 = 256;
@@ -292,20 +296,20 @@ impl Parts for Std {
     fn add(counter: &Self::Counter, delta: i32, order: std::sync::atomic::Ordering) {
         counter.fetch_add(delta as u32, order);
     }
+    fn swap(counter: &Self::Counter, value: u32, order: std::sync::atomic::Ordering) -> u32 {
+        counter.swap(value, order)
+    }
     fn fence() {
         std::sync::atomic::fence(std::sync::atomic::Ordering::SeqCst)
     }
     fn lock_parts() -> (Self::Lock, Self::Wake) {
-        (std::sync::Mutex::new(()), std::sync::Condvar::new())
+        (std::sync::Mutex::default(), std::sync::Condvar::new())
     }
     fn lock(lock: &Self::Lock) -> Self::Guard<'_> {
         lock.lock().unwrap_or_else(|p| p.into_inner())
     }
     fn wait<'a>(wake: &Self::Wake, guard: Self::Guard<'a>) -> Self::Guard<'a> {
         wake.wait(guard).unwrap_or_else(|p| p.into_inner())
-    }
-    fn notify_one(wake: &Self::Wake) {
-        wake.notify_one()
     }
     fn notify_all(wake: &Self::Wake) {
         wake.notify_all()
@@ -324,8 +328,8 @@ impl Parts for Std {
 /// path — the one where a wake-up can be lost — in every interleaving.
 impl Parts for Loom {
     type Counter = loom::sync::atomic::AtomicU32;
-    type Lock = loom::sync::Mutex<()>;
-    type Guard<'a> = loom::sync::MutexGuard<'a, ()>;
+    type Lock = loom::sync::Mutex<Naps>;
+    type Guard<'a> = loom::sync::MutexGuard<'a, Naps>;
     type Wake = loom::sync::Condvar;
     const SPINS: u32 = 0;
     const YIELDS: u32 = 0;
@@ -340,20 +344,23 @@ impl Parts for Loom {
     fn add(counter: &Self::Counter, delta: i32, order: std::sync::atomic::Ordering) {
         counter.fetch_add(delta as u32, order);
     }
+    fn swap(counter: &Self::Counter, value: u32, order: std::sync::atomic::Ordering) -> u32 {
+        counter.swap(value, order)
+    }
     fn fence() {
         loom::sync::atomic::fence(std::sync::atomic::Ordering::SeqCst)
     }
     fn lock_parts() -> (Self::Lock, Self::Wake) {
-        (loom::sync::Mutex::new(()), loom::sync::Condvar::new())
+        (
+            loom::sync::Mutex::new(Naps::default()),
+            loom::sync::Condvar::new(),
+        )
     }
     fn lock(lock: &Self::Lock) -> Self::Guard<'_> {
         lock.lock().unwrap_or_else(|p| p.into_inner())
     }
     fn wait<'a>(wake: &Self::Wake, guard: Self::Guard<'a>) -> Self::Guard<'a> {
         wake.wait(guard).unwrap_or_else(|p| p.into_inner())
-    }
-    fn notify_one(wake: &Self::Wake) {
-        wake.notify_one()
     }
     fn notify_all(wake: &Self::Wake) {
         wake.notify_all()

@@ -13,7 +13,7 @@
 //! a failed check; there is nothing left to recover).
 
 mod backends;
-mod spin;
+pub mod spin;
 
 pub use backends::{Loom, ParkingLot, Shuttle, Std, ThreadGuard, ThreadLock};
 pub use spin::SpinCondvar;
@@ -42,6 +42,11 @@ pub trait Runtime: 'static {
     ) -> Self::RawGuard<'a, T>;
     fn notify_one(cv: &Self::RawCondvar);
     fn notify_all(cv: &Self::RawCondvar);
+    /// Notifies one waiter that must act before this thread can use what it freed, and lets it
+    /// run. Under the checkers it is `notify_one`: they choose who runs next anyway.
+    fn hand_off(cv: &Self::RawCondvar) {
+        Self::notify_one(cv)
+    }
     fn spawn<F, T>(name: &str, body: F) -> Self::RawJoinHandle<T>
     where
         F: FnOnce() -> T + Send + 'static,
@@ -112,6 +117,12 @@ impl<R: Runtime> Condvar<R> {
 
     pub fn notify_all(&self) {
         R::notify_all(&self.0)
+    }
+
+    /// [`notify_one`](Self::notify_one) a waiter that this thread has just made room for, and
+    /// let it run ([`Runtime::hand_off`]).
+    pub fn hand_off(&self) {
+        R::hand_off(&self.0)
     }
 }
 

@@ -18,9 +18,21 @@
 //! new number. The sleeper count and the number are each written then the other read, with a
 //! sequentially consistent fence between (the store-load pattern no weaker order makes safe):
 //! of the two fences, the later one's side sees the other's write. No wake-up is lost — loom
-//! checks it in every interleaving, and that taking away the lock hand-shake or the fences loses
-//! one (the tests below). Like any condvar it may wake a waiter spuriously (a notify ends every
-//! spin): callers wait in loops.
+//! checks it in every interleaving, and that taking away the lock hand-shake, the fences or the
+//! nap count loses one (the tests below). Like any condvar it may wake a waiter spuriously (a
+//! notify ends every spin): callers wait in loops.
+//!
+//! Two habits of the kernel's scheduler shape the rest; both were measured on the 2-core
+//! reference machine (docs/benchmarks.md, "The cliff"). A woken sleeper takes tens of
+//! microseconds to run, and a notifier that signalled on every bump until then made a system
+//! call per message: so the internal lock also counts naps, and a notifier signals only when
+//! someone has gone to sleep since the last signal (that signal wakes them all). And the kernel
+//! often runs the two partners on one core while the other idles: a waiter that yields there
+//! hands its partner a whole time slice per check, and a partner that never blocks (syncLoop
+//! working through a full channel) kept relist waiting 1.6 ms for a slot freed in
+//! microseconds. So a receiver that frees a slot *hands it off* ([`SpinCondvar::hand_off`]):
+//! if the sender it woke was asleep, or the yielding waiters have stopped making progress, it
+//! yields once and lets the sender run.
 
 use std::sync::atomic::Ordering;
 
@@ -31,7 +43,7 @@ use std::sync::atomic::Ordering;
 pub trait Parts: 'static {
     type Counter: Send + Sync;
     type Lock: Send + Sync;
-    type Guard<'a>;
+    type Guard<'a>: std::ops::DerefMut<Target = Naps>;
     type Wake: Send + Sync;
     /// Checks for a notify, pausing the core briefly between checks, before yielding.
     const SPINS: u32;
@@ -43,28 +55,49 @@ pub trait Parts: 'static {
     fn counter() -> Self::Counter;
     fn load(counter: &Self::Counter, order: Ordering) -> u32;
     fn add(counter: &Self::Counter, delta: i32, order: Ordering);
+    fn swap(counter: &Self::Counter, value: u32, order: Ordering) -> u32;
     /// A sequentially consistent fence.
     fn fence();
     fn lock_parts() -> (Self::Lock, Self::Wake);
     fn lock(lock: &Self::Lock) -> Self::Guard<'_>;
-    /// Takes `lock` and lets it go at once: a notifier's way of waiting until every sleeper
-    /// that missed its bump is asleep.
-    fn handshake(lock: &Self::Lock) {
-        drop(Self::lock(lock));
+    /// A waiter about to sleep counts its nap.
+    fn nap(naps: &mut Naps) {
+        naps.taken = naps.taken.wrapping_add(1);
+    }
+    /// The notifier's hand-shake: taking `lock` waits until every sleeper that missed the bump
+    /// is asleep; under it, whether any has gone to sleep since the last signal (and if so, that
+    /// this notifier signals).
+    fn signal_due(lock: &Self::Lock) -> bool {
+        let mut naps = Self::lock(lock);
+        let due = naps.taken != naps.signalled;
+        naps.signalled = naps.taken;
+        due
     }
     fn wait<'a>(wake: &Self::Wake, guard: Self::Guard<'a>) -> Self::Guard<'a>;
-    fn notify_one(wake: &Self::Wake);
     fn notify_all(wake: &Self::Wake);
     fn pause();
     fn yield_now();
 }
 
+/// The naps taken on the internal lock, and how many of them a signal has already ended.
+/// Both wrap: only their difference is read.
+#[derive(Debug, Default)]
+pub struct Naps {
+    taken: u32,
+    signalled: u32,
+}
+
+pub static SIG: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+pub static STUCK: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+pub static HO: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
 /// A condition variable that spins, then sleeps.
 pub struct SpinCondvar<P: Parts = super::Std> {
     /// Bumped by every notify: a waiter that sees it move was notified.
     sequence: P::Counter,
     /// Waiters asleep (or about to be) on `wake`; a notify takes `sleep` only when some are.
     sleepers: P::Counter,
+    /// Who has been waiting long, for [`hand_off`](Self::hand_off).
+    slow: SlowWaiters<P>,
     sleep: P::Lock,
     wake: P::Wake,
 }
@@ -75,6 +108,7 @@ impl<P: Parts> Default for SpinCondvar<P> {
         SpinCondvar {
             sequence: P::counter(),
             sleepers: P::counter(),
+            slow: SlowWaiters::default(),
             sleep,
             wake,
         }
@@ -107,6 +141,8 @@ impl<P: Parts> SpinCondvar<P> {
             // other's write — this waiter the bump, or the notifier this sleeper.
             P::fence();
             while P::load(&self.sequence, Ordering::Acquire) == seen {
+                // Counted under the lock, so the next notifier to take it signals this nap.
+                P::nap(&mut asleep);
                 asleep = P::wait(&self.wake, asleep);
             }
             P::add(&self.sleepers, -1, Ordering::Relaxed);
@@ -115,18 +151,29 @@ impl<P: Parts> SpinCondvar<P> {
         relock()
     }
 
-    /// Watches the sequence number for a while; `true` if it moved.
+    /// Watches the sequence number for a while; `true` if it moved. A waiter that has to
+    /// yield is counted in `slow` meanwhile.
     fn spin(&self, seen: u32) -> bool {
-        for round in 0..P::SPINS + P::YIELDS {
+        let moved = self.watch(seen, P::SPINS, P::pause) || {
+            P::add(&self.slow.yielding, 1, Ordering::Relaxed);
+            let moved = self.watch(seen, P::YIELDS, P::yield_now);
+            P::add(&self.slow.yielding, -1, Ordering::Relaxed);
+            P::add(&self.slow.departed, 1, Ordering::Relaxed);
+            moved
+        };
+        if moved {
+            self.linger(seen);
+        }
+        moved
+    }
+
+    /// Checks the number `rounds` times, `between` each check; `true` if it moved.
+    fn watch(&self, seen: u32, rounds: u32, between: fn()) -> bool {
+        for _ in 0..rounds {
             if P::load(&self.sequence, Ordering::Acquire) != seen {
-                self.linger(seen);
                 return true;
             }
-            if round < P::SPINS {
-                P::pause();
-            } else {
-                P::yield_now();
-            }
+            between();
         }
         false
     }
@@ -151,23 +198,94 @@ impl<P: Parts> SpinCondvar<P> {
         }
     }
 
-    pub fn notify_one(&self) {
-        self.notify(P::notify_one);
+    /// Wakes the waiters. A notify wakes every sleeper (there is one waiter per condvar in the
+    /// channel's use, and spurious wake-ups are allowed), so `notify_one` and `notify_all` are
+    /// the same call; both names stay so that callers say what they need.
+    /// `true` if it signalled a sleeper (one that may not have run yet).
+    pub fn notify_one(&self) -> bool {
+        self.notify()
     }
 
-    pub fn notify_all(&self) {
-        self.notify(P::notify_all);
+    pub fn notify_all(&self) -> bool {
+        self.notify()
     }
 
-    fn notify(&self, signal: fn(&P::Wake)) {
+    /// Notifies a waiter this thread has made room for, and makes sure it gets to run. A
+    /// waiter on another core notices a bump at once. One that was asleep, or that has been
+    /// yielding through several hand-offs without one yielding waiter leaving, is not running
+    /// — most likely it is queued on this core behind this thread (the kernel often puts the
+    /// two partners on one core while the other idles), where it would wait out this thread's
+    /// whole time slice. Then this thread yields. Counting departures rather than waiters keeps
+    /// a second sender that is still waiting its turn from looking stuck.
+    pub fn hand_off(&self) {
+        if self.notify() || self.slow.stuck() {
+            P::yield_now();
+        }
+    }
+
+    fn notify(&self) -> bool {
         P::add(&self.sequence, 1, Ordering::Release);
         P::fence();
-        if P::load(&self.sleepers, Ordering::Relaxed) > 0 {
-            // A sleeper checks the number and goes to sleep under this lock: taking it means
-            // every sleeper that missed the bump is now waiting on `wake`.
-            P::handshake(&self.sleep);
-            signal(&self.wake);
+        let signal = P::load(&self.sleepers, Ordering::Relaxed) > 0 && P::signal_due(&self.sleep);
+        if signal {
+            P::notify_all(&self.wake);
         }
+        signal
+    }
+}
+
+/// Waiters that spun without being notified and now yield between checks — on a busy core
+/// that means one time slice of the partner's per check. Kept on their own cache lines: only
+/// slow waits write them, and hand-offs only read them, so the fast path never touches them.
+/// Hints only: nothing depends on them for safety.
+#[repr(align(128))]
+struct SlowWaiters<P: Parts> {
+    /// Waiters yielding now.
+    yielding: P::Counter,
+    /// Yielding spells ended, ever.
+    departed: P::Counter,
+    /// `departed` at the last hand-off.
+    departed_then: P::Counter,
+    /// Consecutive hand-offs that found waiters yielding and none gone.
+    frozen: P::Counter,
+}
+
+impl<P: Parts> Default for SlowWaiters<P> {
+    fn default() -> Self {
+        SlowWaiters {
+            yielding: P::counter(),
+            departed: P::counter(),
+            departed_then: P::counter(),
+            frozen: P::counter(),
+        }
+    }
+}
+
+impl<P: Parts> SlowWaiters<P> {
+    /// Hand-offs in a row that must find a yielding waiter still there before the notifier
+    /// yields: one slot freed is no proof (a waiter mid-yield takes a microsecond to look).
+    const PATIENCE: u32 = 4;
+
+    /// Whether the yielding waiters have stopped running: several hand-offs in a row found
+    /// some yielding and none gone. Resets once it says so.
+    fn stuck(&self) -> bool {
+        if P::load(&self.yielding, Ordering::Relaxed) == 0 {
+            return false;
+        }
+        let departed = P::load(&self.departed, Ordering::Relaxed);
+        let gone = P::swap(&self.departed_then, departed, Ordering::Relaxed) != departed;
+        let frozen = if gone {
+            0
+        } else {
+            P::load(&self.frozen, Ordering::Relaxed) + 1
+        };
+        let stuck = frozen >= Self::PATIENCE;
+        P::swap(
+            &self.frozen,
+            if stuck { 0 } else { frozen },
+            Ordering::Relaxed,
+        );
+        stuck
     }
 }
 
@@ -208,29 +326,44 @@ mod tests {
     }
 
     /// One waiter, one notifier, under loom: every interleaving, with the waiter's spin, its
-    /// sleep and the notifier's handshake in every order. A lost wake-up leaves the waiter
-    /// asleep for ever, which loom reports as a deadlock.
-    fn hand_over<P: Parts>() {
-        loom::model(|| {
-            let shared = Arc::new((loom::sync::Mutex::new(false), SpinCondvar::<P>::new()));
+    /// sleep and the notifier's handshake in every order, for `rounds` hand-overs (the second
+    /// one is where a notifier may wrongly believe a sleeper already signalled). A lost
+    /// wake-up leaves the waiter asleep for ever, which loom reports as a deadlock.
+    fn hand_over<P: Parts>(rounds: u32) {
+        loom::model(move || {
+            let shared = Arc::new((loom::sync::Mutex::new(0), SpinCondvar::<P>::new()));
             let theirs = Arc::clone(&shared);
             let waiter = loom::thread::spawn(move || {
                 let (lock, cv) = &*theirs;
-                let mut ready = lock.lock().unwrap();
-                while !*ready {
-                    ready = cv.wait(ready, || lock.lock().unwrap());
+                for round in 1..=rounds {
+                    let mut done = lock.lock().unwrap();
+                    while *done < round {
+                        done = cv.wait(done, || lock.lock().unwrap());
+                    }
                 }
             });
             let (lock, cv) = &*shared;
-            *lock.lock().unwrap() = true;
-            cv.notify_one();
+            for round in 1..=rounds {
+                *lock.lock().unwrap() = round;
+                // The channel's two ways to notify: plain, and handing a freed slot over.
+                if round % 2 == 1 {
+                    cv.notify_one();
+                } else {
+                    cv.hand_off();
+                }
+            }
             waiter.join().unwrap();
         });
     }
 
     #[test]
     fn no_wake_up_is_lost_in_any_interleaving() {
-        hand_over::<Loom>();
+        hand_over::<Loom>(1);
+    }
+
+    #[test]
+    fn no_wake_up_is_lost_over_two_hand_overs() {
+        hand_over::<Loom>(2);
     }
 
     /// loom's parts with one ingredient of the argument taken away.
@@ -238,6 +371,7 @@ mod tests {
 
     const SKIPS_THE_HANDSHAKE: u8 = 0;
     const RELAXED: u8 = 1;
+    const FORGETS_A_NAP: u8 = 2;
 
     impl<const FLAW: u8> Parts for Broken<FLAW> {
         type Counter = <Loom as Parts>::Counter;
@@ -250,6 +384,9 @@ mod tests {
 
         fn counter() -> Self::Counter {
             Loom::counter()
+        }
+        fn swap(counter: &Self::Counter, value: u32, order: Ordering) -> u32 {
+            Loom::swap(counter, value, order)
         }
         fn load(counter: &Self::Counter, order: Ordering) -> u32 {
             Loom::load(
@@ -283,16 +420,17 @@ mod tests {
         fn lock(lock: &Self::Lock) -> Self::Guard<'_> {
             Loom::lock(lock)
         }
-        fn handshake(lock: &Self::Lock) {
-            if FLAW != SKIPS_THE_HANDSHAKE {
-                Loom::handshake(lock)
+        fn nap(naps: &mut Naps) {
+            // Counts only a waiter's first nap: a notifier then believes the second one signalled.
+            if FLAW != FORGETS_A_NAP || naps.taken == 0 {
+                Loom::nap(naps)
             }
+        }
+        fn signal_due(lock: &Self::Lock) -> bool {
+            FLAW == SKIPS_THE_HANDSHAKE || Loom::signal_due(lock)
         }
         fn wait<'a>(wake: &Self::Wake, guard: Self::Guard<'a>) -> Self::Guard<'a> {
             Loom::wait(wake, guard)
-        }
-        fn notify_one(wake: &Self::Wake) {
-            Loom::notify_one(wake)
         }
         fn notify_all(wake: &Self::Wake) {
             Loom::notify_all(wake)
@@ -319,7 +457,7 @@ mod tests {
     /// sleeper that checked the number before the bump falls asleep after the signal.
     #[test]
     fn a_notify_that_skips_the_handshake_loses_a_wake_up() {
-        let why = failure(hand_over::<Broken<SKIPS_THE_HANDSHAKE>>);
+        let why = failure(|| hand_over::<Broken<SKIPS_THE_HANDSHAKE>>(1));
         assert!(why.contains("deadlock"), "{why}");
     }
 
@@ -327,7 +465,15 @@ mod tests {
     /// not see the new sleeper, and the sleeper may not see the bump.
     #[test]
     fn relaxed_orders_lose_a_wake_up() {
-        let why = failure(hand_over::<Broken<RELAXED>>);
+        let why = failure(|| hand_over::<Broken<RELAXED>>(1));
+        assert!(why.contains("deadlock"), "{why}");
+    }
+
+    /// And when a waiter's second nap goes uncounted: the notifier believes the earlier signal
+    /// covered it and lets the waiter sleep.
+    #[test]
+    fn an_uncounted_nap_loses_a_wake_up() {
+        let why = failure(|| hand_over::<Broken<FORGETS_A_NAP>>(2));
         assert!(why.contains("deadlock"), "{why}");
     }
 }
