@@ -1,23 +1,65 @@
 #!/usr/bin/env bash
-# One run of the Rust benches and of Go's own channel under the same workloads (benches/go),
-# printed as one table with the ratios pleg/Go, pleg/crossbeam and pleg/std, each channel's
-# cost per message as a multiple of one cache-line hand-off, the machine, the versions and the
-# commit; and a plot, docs/benchmarks-plot.svg. Not part of CI (it times things); CI compiles
-# and runs every bench once (ci/bench-smoke.sh). Cost: about 4 minutes on 2 cores.
+# The Rust benches and Go's own channel under the same workloads (benches/go), run several times
+# and printed as one report: every figure the median of the runs with its spread, the ratios
+# pleg/Go and pleg/crossbeam taken run by run, the targets with the worst ratio beside the best,
+# each channel's cost per message in cache-line hand-offs, the relist bursts, the wake-up of an
+# asleep sender; and a plot. Not part of CI (it times things); CI compiles and runs every bench
+# once (ci/bench-smoke.sh).
+#
+#   bash ci/bench-compare.sh [--runs N] [--update-docs]
+#
+# Everything is written under target/bench-compare/ (report.md, plot.svg, each run's raw
+# output). --update-docs also puts the report into docs/benchmarks.md (between its
+# bench-compare markers) and the plot into docs/benchmarks-plot.svg. N defaults to 5; each run
+# costs about 3 minutes on 2 cores.
 #
 # Go comes from Debian's golang-go, installed here if missing; without Go this script says so
 # and exits non-zero.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+usage() { echo "usage: bash ci/bench-compare.sh [--runs N] [--update-docs]" >&2; exit 2; }
+runs=5
+update_docs=false
+while [ $# -gt 0 ]; do
+    case "$1" in
+        --runs) [ $# -ge 2 ] || usage; runs="$2"; shift 2 ;;
+        --update-docs) update_docs=true; shift ;;
+        *) usage ;;
+    esac
+done
+[[ "$runs" =~ ^[1-9][0-9]*$ ]] || { echo "bench-compare: --runs takes a whole number ≥ 1, not '$runs'" >&2; exit 2; }
+
 source ci/go.sh
 
-mkdir -p target
-echo "== Rust: cargo bench (channel, handoff, relist)" >&2
-cargo bench -p pleg-benches --bench channel --bench handoff --bench relist >target/bench-rust.txt 2>&1
-echo "== Go: go test -bench (benches/go)" >&2
-(cd benches/go && go test -run '^$' -bench . -benchtime 300x -count 1) >target/bench-go.txt
+out=target/bench-compare
+rm -rf "$out"
+mkdir -p "$out"
+for k in $(seq 1 "$runs"); do
+    echo "== Rust, run $k of $runs: cargo bench (channel, handoff, relist, wakeup)" >&2
+    rm -rf target/criterion
+    cargo bench -p pleg-benches --bench channel --bench handoff --bench relist --bench wakeup \
+        >"$out/rust-$k.txt" 2>&1
+    cp -r target/criterion "$out/criterion-$k"
+done
+echo "== Go: go test -bench (benches/go), $runs runs" >&2
+(cd benches/go && go test -run '^$' -bench . -benchtime 300x -count "$runs") >"$out/go.txt"
 
 machine="$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(nproc) CPUs, $(free -g | awk '/Mem:/ {print $2}') GiB"
-python3 ci/bench_report.py target/criterion target/bench-go.txt docs/benchmarks-plot.svg \
-    "$machine" "$(rustc --version)" "$(go version)" "$(git rev-parse --short HEAD)$(git diff --quiet || echo '+dirty')"
+python3 ci/bench_report.py "$out" "$runs" "$out/plot.svg" \
+    "$machine" "$(rustc --version)" "$(go version)" \
+    "$(git rev-parse --short HEAD)$(git diff --quiet || echo '+dirty')" >"$out/report.md"
+cat "$out/report.md"
+
+if $update_docs; then
+    python3 - "$out/report.md" docs/benchmarks.md <<'EOF'
+import sys
+report, doc = open(sys.argv[1]).read(), open(sys.argv[2]).read()
+begin, end = "<!-- bench-compare: begin -->", "<!-- bench-compare: end -->"
+head, rest = doc.split(begin)
+_, tail = rest.split(end)
+open(sys.argv[2], "w").write(f"{head}{begin}\n{report}{end}{tail}")
+EOF
+    cp "$out/plot.svg" docs/benchmarks-plot.svg
+    echo "== docs/benchmarks.md and docs/benchmarks-plot.svg updated" >&2
+fi

@@ -230,10 +230,20 @@ fn channels(c: &mut Criterion) {
     bench_two_producers::<StdSync>(c);
     bench_two_producers::<Crossbeam>(c);
     // What the drop policy throws away, once per capacity (not timed).
+    report_drops::<Pleg<Std>>();
+    report_drops::<Pleg<ParkingLot>>();
+    report_drops::<StdSync>();
+    report_drops::<Crossbeam>();
+}
+
+/// One untimed select/default run per capacity: how many messages arrived and how many were
+/// dropped — the price beside each throughput (ci/bench-compare.sh reads these lines).
+fn report_drops<C: Spsc>() {
     for capacity in CAPACITIES {
-        let (_, dropped) = transfer::<Pleg<Std>>(capacity, MESSAGES, Mode::TrySendDrop);
+        let (_, dropped) = transfer::<C>(capacity, MESSAGES, Mode::TrySendDrop);
         eprintln!(
-            "channel/spsc/try_send-drop/pleg-std/{capacity}: delivered {} dropped {dropped} of {MESSAGES}",
+            "channel/spsc/try_send-drop/{}/{capacity}: delivered {} dropped {dropped} of {MESSAGES}",
+            C::name(),
             MESSAGES - dropped
         );
     }

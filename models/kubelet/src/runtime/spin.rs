@@ -272,13 +272,14 @@ impl<P: Parts> SlowWaiters<P> {
         if P::load(&self.yielding, Ordering::Relaxed) == 0 {
             return false;
         }
+        // Written only when they change: hand-offs while waiters stream by stay read-only.
         let departed = P::load(&self.departed, Ordering::Relaxed);
-        let gone = P::swap(&self.departed_then, departed, Ordering::Relaxed) != departed;
-        let frozen = if gone {
-            0
-        } else {
-            P::load(&self.frozen, Ordering::Relaxed) + 1
-        };
+        if P::load(&self.departed_then, Ordering::Relaxed) != departed {
+            P::swap(&self.departed_then, departed, Ordering::Relaxed);
+            P::swap(&self.frozen, 0, Ordering::Relaxed);
+            return false;
+        }
+        let frozen = P::load(&self.frozen, Ordering::Relaxed) + 1;
         let stuck = frozen >= Self::PATIENCE;
         P::swap(
             &self.frozen,
