@@ -183,8 +183,11 @@ def main(chromium, page, out):
         browser.click("#hint")
         assert "Hint 3 of 3: relist: start the relist" in text(browser, "#hint-text")
         assert browser.js('document.querySelectorAll("button.hinted").length') == 1
+        here = 'document.querySelector(\'.listing .here\').textContent'
+        assert "updateRelistTime" in browser.js(here), browser.js(here)
         step(browser, "relist", "start the relist")
         assert not text(browser, "#hint-text"), "a move ends the hint"
+        assert "range eventsByPodID" in browser.js(here), "relist's pointer did not move to its loop"
         focused = browser.js('document.activeElement.dataset.actor || document.activeElement.id')
         assert focused == "relist", f"the focus left relist's lane after its move: {focused}"
         step(browser, "relist", "visit pod 0")
@@ -197,6 +200,9 @@ def main(chromium, page, out):
                       "PLEG is now unhealthy", "skipping pod synchronization"):
             assert words in story, f"the story lacks {words!r}: {story}"
         assert "Circular wait" in text(browser, "#ending")
+        assert "eventChannel <-" in browser.js(here), "relist's pointer is not on its blocked send"
+        arrows = browser.js('document.querySelectorAll("#ending svg.wait-for line").length')
+        assert arrows == 4, f"the wait-for cycle is not drawn: {arrows} arrows"
         lesson = text(browser, "#lesson")
         assert "circular wait of kubernetes#72482" in lesson and "null" not in lesson, lesson
         assert browser.js('document.querySelector("#lesson").hidden') is False
@@ -219,15 +225,21 @@ def main(chromium, page, out):
         assert before[1] == after[1], f"the link {link} opened another state: {after} != {before}"
         assert after[0].startswith("Goal: deadlock") and before[0].startswith("Goal: deadlock")
 
-        # Level 2: the hint can never hang kubelet 1.14.
+        # Level 2: no stall is reachable; the goal is the discarded event, won by asking hints.
         browser.click('nav button:nth-of-type(2)')
-        assert "Try to hang kubelet 1.14" in text(browser, "#level-title")
-        for _ in range(25):
+        assert "Find the discarded event" in text(browser, "#level-title")
+        status = text(browser, "#status")
+        assert "No stall of any kind is reachable" in status, status
+        for _ in range(40):
+            if "Found:" in text(browser, "#status"):
+                break
             browser.click("#hint")
-            status = text(browser, "#status")
-            assert "You reached it" not in status, status
-        assert "is reachable from here" in status and "exhaustive search found none" in status, status
-        assert "none" in text(browser, "#hint-text"), text(browser, "#hint-text")
+        status = text(browser, "#status")
+        assert "Found: relist discarded an event" in status and "kubelet_pleg_discard_events" in status, status
+        pods = text(browser, "#pods")
+        assert "(resync)" in pods, f"the pods table does not apply the resync the story tells: {pods}"
+        story = text(browser, "#trace")
+        assert "discard" in story, story
 
         # Level 5 from the keyboard: relist starts (R), visits pods 0 and 1, the clock ticks (C).
         browser.open(url + "#level=5&path=", 1280, 800)
@@ -264,7 +276,7 @@ def main(chromium, page, out):
         assert not outside, f"the page fetched {outside}"
     finally:
         browser.close()
-    print("play page: level 1 hung by clicks, level 2 unhangable by hints, links replay, keyboard and phone work")
+    print("play page: level 1 hung by clicks (code pointers and the cycle drawn), level 2's discard found by hints, links replay, keyboard and phone work")
 
 
 def counterexample(chromium, page, verdict):

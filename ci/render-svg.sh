@@ -13,11 +13,13 @@ echo "== pleg-spec check --svg (smallest blocking counterexample)"
 cargo run --release --quiet -- check --design blocking --checker loom \
     --capacity 1 --events 2 --relists 1 --svg "$out/counterexample.svg" >/dev/null
 
+# The whole drawing: its own height (the story's rows, the cycle's box and its ring).
+height=$(grep -o -m1 'height="[0-9]*"' "$out/counterexample.svg" | grep -o '[0-9]*')
 echo "== chromium --headless --screenshot"
 rm -f "$out/counterexample.png"
 "$CHROMIUM" --headless --no-sandbox --disable-gpu --disable-quic --no-first-run \
     --disable-background-networking --disable-component-update --disable-sync \
-    --user-data-dir="$(mktemp -d)" --hide-scrollbars --window-size=1120,420 \
+    --user-data-dir="$(mktemp -d)" --hide-scrollbars --window-size=1120,"$height" \
     --screenshot="$out/counterexample.png" "file://$PWD/$out/counterexample.svg" 2>/dev/null
 
 python3 ci/png_check.py "$out/counterexample.png"

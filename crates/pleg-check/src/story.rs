@@ -6,7 +6,7 @@
 //! its statements (`updateRelistTime`, `g.eventChannel <- events[i]`).
 
 use crate::Verdict;
-use pleg_core::{Action, Actor, EventId, Execution, Named, Step, Unhealthy};
+use pleg_core::{Action, Actor, EventId, Execution, Named, Step, Unhealthy, VerdictKind};
 use std::fmt::Write;
 
 /// One narrated step: who did it and what it was, in kubelet's words — the full sentence for the
@@ -60,6 +60,53 @@ pub fn rows(steps: &[Step]) -> Vec<Row> {
 pub const CYCLE: &str = "Circular wait: relist waits for syncLoop to drain the eventChannel; \
 syncLoop waits for PLEG to be healthy; PLEG is healthy again only when relist starts its next \
 relist, which it cannot do while it waits. Nobody will ever consume the channel.";
+
+/// One edge of a wait-for cycle: `from` waits for `to`, and why.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+pub struct WaitsFor {
+    pub from: &'static str,
+    pub to: &'static str,
+    pub why: &'static str,
+}
+
+/// The wait-for cycle a stall of this kind closes, edge by edge, as the pictures draw it (the
+/// play page and `check --svg`): each party waits for the next, and the last for the first.
+/// `None` for a verdict that is not a cycle.
+pub fn wait_for(kind: VerdictKind) -> Option<&'static [WaitsFor]> {
+    const fn edge(from: &'static str, to: &'static str, why: &'static str) -> WaitsFor {
+        WaitsFor { from, to, why }
+    }
+    const DRAINS: WaitsFor = edge("eventChannel", "syncLoop", "only syncLoop drains it");
+    const GATE: WaitsFor = edge(
+        "syncLoop",
+        "PLEG health",
+        "it reads the channel only while PLEG is healthy",
+    );
+    const CIRCULAR: &[WaitsFor] = &[
+        edge("relist", "eventChannel", "its send waits for a free slot"),
+        DRAINS,
+        GATE,
+        edge(
+            "PLEG health",
+            "relist",
+            "healthy again only when the next relist starts",
+        ),
+    ];
+    const GATED: &[WaitsFor] = &[
+        DRAINS,
+        GATE,
+        edge(
+            "PLEG health",
+            "eventChannel",
+            "EventedPLEG is unhealthy while the channel is full",
+        ),
+    ];
+    match kind {
+        VerdictKind::Deadlock | VerdictKind::Livelock => Some(CIRCULAR),
+        VerdictKind::GatedStall => Some(GATED),
+        _ => None,
+    }
+}
 
 /// Every step of the execution, in order.
 pub fn narrate(execution: &Execution) -> Vec<Line> {

@@ -53,12 +53,6 @@ fn drop_when_full_never_deadlocks_at_kubelet_size_under_shuttle_pct() {
     assert_holds_non_vacuously(&shuttle_pct(&Scenario::kubelet(Design::DropWhenFull), 100));
 }
 
-/// Mutation guard for the shuttle harness: same checker, same seed, blocking design → stall.
-#[test]
-fn shuttle_fix_harness_reports_the_stall_when_given_the_blocking_design() {
-    assert_circular_wait(&shuttle_pct(&Scenario::kubelet(Design::Blocking), 100));
-}
-
 /// Go's map order comes from shuttle's own random source, so shuttle explores it: with pods
 /// changing twice in lockstep, the fix without the resync loses an update only when the two
 /// relists visit the pods in different orders — which random scheduling finds, and a fixed

@@ -13,6 +13,7 @@ mod progress;
 mod prove_view;
 mod render;
 mod svg;
+mod wait_for;
 
 use clap::Parser;
 use pleg_check::confirm::Grid;

@@ -6,6 +6,7 @@
 //! browser. The rows and their labels are the text story's ([`story::rows`], [`story::narrate`]),
 //! so the picture and the story cannot drift apart.
 
+use crate::wait_for;
 use pleg_check::story::{self, Line, Row};
 use pleg_check::{Report, Verdict};
 use pleg_core::{Action, Actor, Execution, Step};
@@ -39,7 +40,13 @@ pub fn render(report: &Report) -> String {
     let execution = report.counterexample.as_ref().unwrap_or(&empty);
     let rows = story::rows(&execution.steps);
     let lines = story::narrate(execution);
-    let height = TOP + ROW * rows.len() as i64 + 120;
+    let cycle = wait_for::drawing(report.verdict.kind());
+    let box_height = match story::conclusion(&report.verdict) {
+        Some(c) => 54 + 20 * textwrap::wrap(&c, 118).len() as i64,
+        None => 0,
+    };
+    let ring_height = cycle.as_ref().map_or(0, |_| wait_for::HEIGHT + 10);
+    let height = (TOP + ROW * rows.len() as i64 + 4 + box_height + ring_height).max(TOP + 120);
     let s = &report.scenario;
     let mut out = String::new();
     let _ = writeln!(
@@ -113,6 +120,13 @@ pub fn render(report: &Report) -> String {
             );
         }
         out.push_str("</g>\n");
+    }
+    if let Some(ring) = cycle {
+        // The cycle the box names, drawn under it (a nested <svg> keeps its own coordinates).
+        let y = TOP + ROW * rows.len() as i64 + 4 + box_height;
+        let x = (WIDTH - wait_for::WIDTH) / 2;
+        let nested = format!(r#"<svg x="{x}" y="{y}" "#);
+        out.push_str(&ring.replacen("<svg ", &nested, 1));
     }
     out.push_str("</svg>\n");
     out
@@ -248,6 +262,10 @@ mod tests {
         assert!(svg.contains("<g class=\"cycle\">"));
         assert!(svg.contains("BLOCKED: ch &lt;- event 2 of 2"));
         assert!(svg.contains(">Circular wait</text>"));
+        assert!(
+            svg.contains("class=\"wait-for\""),
+            "the cycle drawn under its box"
+        );
         assert!(!svg.contains("<script"));
         assert!(!svg.contains("href"));
         assert_eq!(svg.matches("http").count(), 1, "only the xmlns namespace");
@@ -283,6 +301,13 @@ mod tests {
     fn the_story_it_draws_is_the_story_it_tells() {
         let report = blocking_report();
         let execution = report.counterexample.as_ref().unwrap();
-        assert_eq!(story::narrate(execution).len(), execution.steps.len());
+        let svg = render(&report);
+        let lines = story::narrate(execution);
+        for row in story::rows(&execution.steps) {
+            if let Row::Step(n) = row {
+                let words = esc(&lines[n].label);
+                assert!(svg.contains(&*words), "step {n} is not drawn: {words}");
+            }
+        }
     }
 }

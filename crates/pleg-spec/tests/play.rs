@@ -44,27 +44,60 @@ fn play_writes_one_self_contained_page_with_every_level() {
         titles,
         [
             "Hang kubelet 1.12",
-            "Try to hang kubelet 1.14",
+            "Find the discarded event (kubelet 1.14)",
             "Lose an update with the fix",
             "Evented PLEG's stall",
             "kubelet's own retry gate"
         ]
     );
-    // From the exhaustive search: how far each goal is from the start (level 2's: nowhere).
+    // From the exhaustive search: how far each goal is from the start.
     let start_distance: Vec<serde_json::Value> = levels
         .iter()
         .map(|l| l["states"][0]["distance"].clone())
         .collect();
-    assert_eq!(
-        start_distance,
-        [
-            4.into(),
-            serde_json::Value::Null,
-            18.into(),
-            6.into(),
-            4.into()
-        ]
-    );
+    let expected: Vec<serde_json::Value> = [4, LEVEL_2, 18, 6, 4].map(Into::into).to_vec();
+    assert_eq!(start_distance, expected);
+}
+
+/// Level 2's goal (a discarded event, repaired by the resync): start the relist, visit both pods
+/// (the second is discarded), let syncLoop pass the gate, receive, return, and the clock run out.
+const LEVEL_2: u64 = 10;
+
+/// Every level teaches with its own win: no two levels' goals are alike, level 2 has no stall
+/// anywhere, and each stall level draws its wait-for cycle.
+#[test]
+fn each_level_has_its_own_goal_and_the_stalls_draw_their_cycle() {
+    let tmp = tempfile::tempdir().unwrap();
+    let path = tmp.path().join("play.html");
+    let out = pleg_spec(&["play", "--out", path.to_str().unwrap()]);
+    assert!(out.status.success());
+    let data = page_data(&std::fs::read_to_string(&path).unwrap());
+    let levels = data["levels"].as_array().unwrap();
+    let goals: Vec<&str> = levels.iter().map(|l| l["goal"].as_str().unwrap()).collect();
+    let mut unique = goals.clone();
+    unique.sort();
+    unique.dedup();
+    assert_eq!(unique.len(), goals.len(), "{goals:?}");
+    assert_eq!(levels[1]["stalls"], 0, "kubelet 1.14's level has no stall");
+    for (level, cycle) in [(0, "deadlock"), (3, "gated-stall"), (4, "livelock")] {
+        let svg = levels[level]["cycles"][cycle].as_str().unwrap_or_default();
+        assert!(
+            svg.contains("class=\"wait-for\""),
+            "level {}: {cycle}",
+            level + 1
+        );
+    }
+    // Each state marks one line per goroutine, inside its listing.
+    for level in levels {
+        let code = level["code"].as_array().unwrap();
+        for state in level["states"].as_array().unwrap() {
+            for (actor, listing) in state["actors"].as_array().unwrap().iter().zip(code) {
+                assert_eq!(actor["name"], listing["actor"]);
+                let line = actor["line"].as_u64().unwrap() as usize;
+                assert!(line < listing["lines"].as_array().unwrap().len());
+            }
+        }
+    }
 }
 
 /// A counterexample of any checker opens in the page at its own trace.
@@ -97,7 +130,7 @@ fn check_play_opens_the_page_at_the_counterexample() {
         );
         let data = page_data(&std::fs::read_to_string(&file).unwrap());
         let level = &data["levels"][0];
-        assert_eq!(level["goal"][0], "deadlock", "{checker}");
+        assert_eq!(level["goal"], "deadlock", "{checker}");
         let start = data["start"]["path"].as_str().unwrap();
         if !path.is_empty() {
             assert_eq!(start, path, "{checker}");
@@ -204,4 +237,43 @@ fn play_serve_serves_the_page_it_wrote() {
     );
     let served = &response[response.find("\r\n\r\n").unwrap() + 4..];
     assert_eq!(served, std::fs::read_to_string(&file).unwrap());
+}
+
+/// Every solved link in the guide's table of levels wins its level.
+#[test]
+fn the_guides_solved_links_win_their_levels() {
+    let tmp = tempfile::tempdir().unwrap();
+    let path = tmp.path().join("play.html");
+    assert!(pleg_spec(&["play", "--out", path.to_str().unwrap()])
+        .status
+        .success());
+    let data = page_data(&std::fs::read_to_string(&path).unwrap());
+    let guide = include_str!("../../../docs/guide.md");
+    let links: Vec<&str> = guide
+        .split('`')
+        .filter(|s| s.starts_with("#level="))
+        .collect();
+    assert!(links.len() >= 3, "{links:?}");
+    for link in links {
+        let (level, moves) = link
+            .trim_start_matches("#level=")
+            .split_once("&path=")
+            .expect("level and path");
+        let level = &data["levels"][level.parse::<usize>().unwrap() - 1];
+        let mut at = 0;
+        for token in moves.split('.') {
+            let next = level["states"][at]["actors"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .flat_map(|a| a["moves"].as_array().unwrap())
+                .find(|m| m["token"] == token)
+                .unwrap_or_else(|| panic!("{link}: no move {token}"));
+            at = next["to"].as_u64().unwrap() as usize;
+        }
+        assert!(
+            level["states"][at]["won"].is_string(),
+            "{link} does not win"
+        );
+    }
 }

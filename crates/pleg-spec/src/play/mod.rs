@@ -7,6 +7,7 @@
 //! The page only navigates that graph — it holds no copy of the model's rules — so what it lets
 //! a learner do is exactly what the model allows, and its hints come from the search.
 
+mod code;
 mod state;
 
 use crate::args::scenario_args;
@@ -48,9 +49,9 @@ struct LevelSpec {
     gate: String,
     #[serde(default = "go")]
     map_order: String,
+    /// The verdicts that win the level, or `["repaired"]`: a clean end in which the periodic
+    /// resync repaired a pod whose event was discarded.
     goal: Vec<String>,
-    /// `converged`: the level is won by a clean end (the goal is shown unreachable).
-    won_by: Option<String>,
     intro: String,
     lesson: String,
 }
@@ -70,10 +71,59 @@ fn go() -> String {
 pub struct Level {
     title: String,
     scenario: Scenario,
-    goal: Vec<VerdictKind>,
-    won_by_clean_end: bool,
+    goal: Goal,
     intro: String,
     lesson: String,
+}
+
+/// What wins a level.
+#[derive(Clone, PartialEq)]
+enum Goal {
+    /// A failure of one of these kinds.
+    Failure(Vec<VerdictKind>),
+    /// A clean end in which a pod was out of date until the periodic resync synced it: relist
+    /// discarded its event (the `kubelet_pleg_discard_events` line), and nothing stalled.
+    Repaired,
+}
+
+impl Goal {
+    const REPAIRED: &'static str = "repaired";
+
+    /// The goal in the page's words.
+    fn words(&self) -> String {
+        match self {
+            Goal::Failure(kinds) => {
+                let names: Vec<&str> = kinds.iter().map(|k| k.name()).collect();
+                names.join(" or ")
+            }
+            Goal::Repaired => "a discarded event, repaired by the resync".to_owned(),
+        }
+    }
+
+    /// Whether state `i` of `graph` wins, and the sentence that says so.
+    fn won(&self, graph: &Graph, i: usize) -> Option<String> {
+        match self {
+            Goal::Failure(kinds) => {
+                let kind = graph.failure[i].filter(|k| kinds.contains(k))?;
+                Some(format!("You reached it: {kind}."))
+            }
+            Goal::Repaired => {
+                let st = &graph.states[i];
+                let repaired = (0..st.cache.len()).any(|p| {
+                    matches!(
+                        graph.model.ending(st, p),
+                        explicit::pods::Ending::NoChange { .. }
+                    )
+                });
+                (graph.clean[i] && repaired).then(|| {
+                    "Found: relist discarded an event (kubelet_pleg_discard_events went up), \
+                     podRecords already held the change, and the periodic resync brought the pod \
+                     back in sync — with no stall anywhere."
+                        .to_owned()
+                })
+            }
+        }
+    }
 }
 
 /// The levels of `play/levels.toml`, parsed with the model's own names.
@@ -98,16 +148,19 @@ impl Level {
             map_order: spec.map_order.parse::<MapOrder>().map_err(named)?,
             timing: pleg_core::Timing::Lockstep,
         };
-        let goal = spec
-            .goal
-            .iter()
-            .map(|g| g.parse::<VerdictKind>().map_err(named))
-            .collect::<Result<_, _>>()?;
+        let goal = if spec.goal == [Goal::REPAIRED] {
+            Goal::Repaired
+        } else {
+            let kinds = spec
+                .goal
+                .iter()
+                .map(|g| g.parse::<VerdictKind>().map_err(named));
+            Goal::Failure(kinds.collect::<Result<_, _>>()?)
+        };
         Ok(Level {
             title: spec.title,
             scenario,
             goal,
-            won_by_clean_end: spec.won_by.as_deref() == Some("converged"),
             intro: spec.intro,
             lesson: spec.lesson,
         })
@@ -119,8 +172,7 @@ impl Level {
         Level {
             title: format!("{} — the counterexample", scenario.design),
             scenario,
-            goal: vec![verdict],
-            won_by_clean_end: false,
+            goal: Goal::Failure(vec![verdict]),
             intro: format!(
                 "The counterexample `pleg-spec check` found ({}), loaded as the trace below. Step \
                  through it, undo it, or find your own way to the same {verdict}.",
@@ -150,13 +202,19 @@ struct LevelData {
     title: String,
     intro: String,
     lesson: String,
-    goal: Vec<&'static str>,
-    won_by_clean_end: bool,
+    /// The goal in words.
+    goal: String,
+    /// How many of the level's states are stalls (of any kind).
+    stalls: usize,
     /// The CLI command that checks this level's scenario.
     command: String,
     capacity: usize,
     threshold: u32,
     pods: u32,
+    /// Each goroutine's Go, abridged; each state marks the line each one is at.
+    code: Vec<code::Listing>,
+    /// The wait-for cycle of each stall this level can reach, drawn (verdict → `<svg>`).
+    cycles: std::collections::BTreeMap<&'static str, String>,
     states: Vec<StateData>,
     /// For a lost-update level: how each clean end reads with the periodic resync instead.
     resync_endings: Option<Vec<Option<Vec<LineData>>>>,
@@ -165,11 +223,15 @@ struct LevelData {
 }
 
 /// Why the way to a goal goes where it goes: the second stage of the page's hints.
-fn why(goal: VerdictKind, won_by_clean_end: bool) -> &'static str {
-    if won_by_clean_end {
-        return "the fix discards an event instead of waiting when the channel is full — find \
-                the discard (kubelet_pleg_discard_events) and see that nothing stalls.";
-    }
+fn why(goal: &Goal) -> &'static str {
+    let goal = match goal {
+        Goal::Repaired => {
+            return "let relist visit a pod while the channel is full: select/default discards \
+                    its event (kubelet_pleg_discard_events counts it) after podRecords took the \
+                    change — then run to the end, where only the resync syncs that pod.";
+        }
+        Goal::Failure(kinds) => kinds[0],
+    };
     match goal {
         VerdictKind::Deadlock | VerdictKind::Livelock => {
             "fill the channel until relist blocks in its send, then let relistThreshold pass \
@@ -215,17 +277,25 @@ pub fn page(levels: &[Level], start: Option<(usize, Path)>) -> Result<String, St
 fn level_data(level: &Level) -> Result<LevelData, String> {
     let s = level.scenario;
     let graph = Graph::explore(&s, MAX_STATES).map_err(|e| e.to_string())?;
-    let to_failure = |i: usize| graph.failure[i].is_some_and(|v| level.goal.contains(&v));
-    let distance = graph.distances_to(to_failure);
+    let distance = graph.distances_to(|i| level.goal.won(&graph, i).is_some());
     let paths = shortest_paths(&graph);
     let context = Execution::empty(s.channel_capacity(), s.threshold);
+    let code = code::listings(&s);
     let states = (0..graph.states.len())
         .map(|i| {
             let ending = ending(&s, &paths[i], graph.failure[i].is_some() || graph.clean[i])?;
-            Ok(state_data(&graph, i, &context, distance[i], ending))
+            let won = level.goal.won(&graph, i);
+            Ok(state_data(
+                &graph,
+                &code,
+                i,
+                &context,
+                (distance[i], won),
+                ending,
+            ))
         })
         .collect::<Result<Vec<_>, String>>()?;
-    let resync_endings = (level.goal == [VerdictKind::LostUpdate]).then(|| {
+    let resync_endings = (level.goal == Goal::Failure(vec![VerdictKind::LostUpdate])).then(|| {
         let with_resync = Scenario { resync: true, ..s };
         (0..graph.states.len())
             .map(|i| {
@@ -240,8 +310,10 @@ fn level_data(level: &Level) -> Result<LevelData, String> {
         title: level.title.clone(),
         intro: level.intro.clone(),
         lesson: level.lesson.clone(),
-        goal: level.goal.iter().map(|g| g.name()).collect(),
-        won_by_clean_end: level.won_by_clean_end,
+        goal: level.goal.words(),
+        stalls: (0..graph.states.len())
+            .filter(|&i| graph.failure[i].is_some_and(VerdictKind::is_stall))
+            .count(),
         command: format!(
             "pleg-spec check --checker explicit {}",
             scenario_args(&s).join(" ")
@@ -249,9 +321,16 @@ fn level_data(level: &Level) -> Result<LevelData, String> {
         capacity: s.channel_capacity(),
         threshold: s.threshold,
         pods: s.pods,
+        code,
+        cycles: graph
+            .failure
+            .iter()
+            .flatten()
+            .filter_map(|&kind| Some((kind.name(), crate::wait_for::drawing(kind)?)))
+            .collect(),
         states,
         resync_endings,
-        why: why(level.goal[0], level.won_by_clean_end),
+        why: why(&level.goal),
     })
 }
 

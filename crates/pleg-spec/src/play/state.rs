@@ -3,10 +3,11 @@
 //! each adds, and how the run ends there. Every sentence comes from the story module or the
 //! explicit model's own replay: the page prints, it does not compute.
 
+use super::code::Listing;
 use pleg_check::explicit::graph::Graph;
 use pleg_check::explicit::moves::{Move, Path};
-use pleg_check::explicit::pods::{Pods, State};
-use pleg_check::explicit::{self, RelistAt as Pc, SyncLoopAt as SyncPc};
+use pleg_check::explicit::pods::{Ending, Pods, State};
+use pleg_check::explicit::{self, RelistAt, SyncLoopAt};
 use pleg_check::{story, VerdictKind};
 use pleg_core::{Action, Actor, Execution, Gate, Named, Step};
 use pleg_explicit::Shape;
@@ -33,6 +34,12 @@ pub(super) struct StateData {
     clean: bool,
     /// Moves to the level's goal (`None`: no longer reachable).
     distance: Option<u32>,
+    /// Whether the state wins the level: the sentence that says so.
+    won: Option<String>,
+    /// At a clean end, each pod's synced version once the ending the story tells has played
+    /// out: the next relist re-sends what podRecords says changed, the resync (if on) syncs the
+    /// rest from the pod cache.
+    settled: Option<Vec<Settled>>,
     /// How the run ends here: the closing steps and the sentence that names the failure.
     ending: Option<Vec<LineData>>,
     conclusion: Option<String>,
@@ -43,8 +50,8 @@ struct ActorData {
     name: &'static str,
     /// The actor's next statement in kubelet's words, or why it cannot move.
     next: String,
-    /// The Go line it stands for.
-    go: &'static str,
+    /// The line of its listing (the level's `code`) it is at: the statement a Step runs next.
+    line: usize,
     moves: Vec<MoveData>,
 }
 
@@ -66,28 +73,29 @@ pub(super) struct LineData {
 
 pub(super) fn state_data(
     graph: &Graph,
+    code: &[Listing],
     i: usize,
     context: &Execution,
-    distance: Option<u32>,
+    (distance, won): (Option<u32>, Option<String>),
     ending: Option<(Vec<LineData>, Option<String>)>,
 ) -> StateData {
     let pods = &graph.model;
     let s = &pods.scenario;
     let st = &graph.states[i];
     let relist_number = match st.relist {
-        Pc::Start(r) => r - 1,
-        Pc::Visiting(r) | Pc::Sending(r) => r,
-        Pc::Finish | Pc::Done => s.relists,
+        RelistAt::Start(r) => r - 1,
+        RelistAt::Visiting(r) | RelistAt::Sending(r) => r,
+        RelistAt::Finish | RelistAt::Done => s.relists,
     };
     let health = pods.health(st);
     let (ending, conclusion) = ending.unzip();
     StateData {
         relist: match st.relist {
-            Pc::Start(r) => format!("about to start relist #{r}"),
-            Pc::Visiting(r) => format!("in relist #{r}: visiting the pods that changed"),
-            Pc::Sending(r) => format!("in relist #{r}: blocked in a send"),
-            Pc::Finish => "every relist ran".to_owned(),
-            Pc::Done => "finished (end of the bounded run)".to_owned(),
+            RelistAt::Start(r) => format!("about to start relist #{r}"),
+            RelistAt::Visiting(r) => format!("in relist #{r}: visiting the pods that changed"),
+            RelistAt::Sending(r) => format!("in relist #{r}: blocked in a send"),
+            RelistAt::Finish => "every relist ran".to_owned(),
+            RelistAt::Done => "finished (end of the bounded run)".to_owned(),
         },
         relist_number,
         now: st.now,
@@ -103,20 +111,41 @@ pub(super) fn state_data(
         synced: st.synced.to_vec(),
         channel: st.channel.to_vec(),
         sync: match st.sync {
-            SyncPc::Gate => "at the health gate",
-            SyncPc::Receive => "in syncLoopIteration",
-            SyncPc::Exited => "returned",
+            SyncLoopAt::Gate => "at the health gate",
+            SyncLoopAt::Receive => "in syncLoopIteration",
+            SyncLoopAt::Exited => "returned",
         },
         actors: [Actor::Relist, Actor::SyncLoop, Actor::Clock]
             .into_iter()
-            .map(|actor| actor_data(graph, i, actor, context))
+            .map(|actor| actor_data(graph, code, i, actor, context))
             .collect(),
         verdict: graph.failure[i].map(VerdictKind::name),
         clean: graph.clean[i],
         distance,
+        won,
+        settled: graph.clean[i].then(|| settled(pods, st)),
         ending,
         conclusion: conclusion.flatten(),
     }
+}
+
+/// A pod's synced version after the ending, and what brought it there.
+#[derive(Serialize)]
+struct Settled {
+    version: u8,
+    by: Option<&'static str>,
+}
+
+fn settled(pods: &Pods, st: &State) -> Vec<Settled> {
+    let at = |version, by| Settled { version, by };
+    (0..st.cache.len())
+        .map(|p| match pods.ending(st, p) {
+            Ending::Regenerated { version } => at(version, Some("next relist")),
+            Ending::NoChange { .. } if pods.scenario.resync => at(st.cache[p], Some("resync")),
+            Ending::NoChange { synced, .. } => at(synced, None),
+            Ending::InSync => at(st.synced[p], None),
+        })
+        .collect()
 }
 
 fn why_text(why: pleg_core::Unhealthy, st: &State, context: &Execution) -> String {
@@ -133,7 +162,13 @@ fn why_text(why: pleg_core::Unhealthy, st: &State, context: &Execution) -> Strin
         .to_owned()
 }
 
-fn actor_data(graph: &Graph, i: usize, actor: Actor, context: &Execution) -> ActorData {
+fn actor_data(
+    graph: &Graph,
+    code: &[Listing],
+    i: usize,
+    actor: Actor,
+    context: &Execution,
+) -> ActorData {
     let pods = &graph.model;
     let st = &graph.states[i];
     let moves: Vec<MoveData> = graph.moves[i]
@@ -146,11 +181,10 @@ fn actor_data(graph: &Graph, i: usize, actor: Actor, context: &Execution) -> Act
             story: story_line(pods, st, mv, &graph.states[to], context),
         })
         .collect();
-    let (next, go) = statement(pods, st, actor, context);
     ActorData {
         name: actor.name(),
-        next,
-        go,
+        next: statement(pods, st, actor, context),
+        line: super::code::line(code, pods, st, actor),
         moves,
     }
 }
@@ -193,90 +227,57 @@ fn story_line(
     Some(line.text.replace("(relist #0)", "(relist #{relist})"))
 }
 
-/// An actor's next statement in kubelet's words, and the Go line it stands for.
-fn statement(pods: &Pods, st: &State, actor: Actor, context: &Execution) -> (String, &'static str) {
+/// An actor's next statement in kubelet's words (its Go is the marked line of its listing).
+fn statement(pods: &Pods, st: &State, actor: Actor, context: &Execution) -> String {
     let s = &pods.scenario;
     match actor {
         Actor::Relist => match st.relist {
-            Pc::Start(r) => (
-                format!("relist #{r}: list the pods, then updateRelistTime(now)"),
-                "g.updateRelistTime(timestamp)",
+            RelistAt::Start(r) => format!("relist #{r}: list the pods, then updateRelistTime(now)"),
+            RelistAt::Sending(_) | RelistAt::Visiting(_) if pods.relist_blocked(st) => format!(
+                "blocked: the send waits, the channel is full ({}/{})",
+                st.channel.len(),
+                s.channel_capacity()
             ),
-            Pc::Sending(_) | Pc::Visiting(_) if pods.relist_blocked(st) => (
-                format!(
-                    "blocked: g.eventChannel <- the next event waits, the channel is full ({}/{})",
-                    st.channel.len(),
-                    s.channel_capacity()
-                ),
-                "g.eventChannel <- events[i]",
-            ),
-            Pc::Sending(_) | Pc::Visiting(_) => (
-                "for each changed pod (Go map order): update the pod cache, podRecords.update(pid), \
-                 send its event"
-                    .to_owned(),
-                if s.design.blocking_send() {
-                    "g.eventChannel <- events[i]"
-                } else {
-                    "select { case g.eventChannel <- events[i]: default: discard++ }"
-                },
-            ),
-            Pc::Finish => (
+            RelistAt::Sending(_) | RelistAt::Visiting(_) => {
+                "for each changed pod (Go map order): update the \
+                 pod cache, podRecords.update(pid), send its event"
+                    .to_owned()
+            }
+            RelistAt::Finish => {
                 "every relist ran (end of the bounded run): relisting done, channel closed"
-                    .to_owned(),
-                "// kubelet keeps relisting every second",
-            ),
-            Pc::Done => ("done".to_owned(), "// kubelet keeps relisting every second"),
+                    .to_owned()
+            }
+            RelistAt::Done => "done".to_owned(),
         },
-        Actor::Clock if st.now < s.clock_ticks() => (
-            format!(
-                "time passes: now = {} (relistThreshold is {} ticks)",
-                st.now + 1,
-                s.threshold
-            ),
-            "// one tick stands for relistThreshold's minutes",
+        Actor::Clock if st.now < s.clock_ticks() => format!(
+            "time passes: now = {} (relistThreshold is {} ticks)",
+            st.now + 1,
+            s.threshold
         ),
-        Actor::Clock => (
-            "no more ticks: the clock ticks threshold + 1 times".to_owned(),
-            "// one tick stands for relistThreshold's minutes",
-        ),
+        Actor::Clock => "no more ticks: the clock ticks threshold + 1 times".to_owned(),
         Actor::SyncLoop => match (st.sync, pods.health(st)) {
-            (SyncPc::Gate, Err(why)) if s.design.gated() => {
+            (SyncLoopAt::Gate, Err(why)) if s.design.gated() => {
                 let skipping = format!(
                     "skipping pod synchronization - [{}]",
                     why_text(why, st, context)
                 );
-                if s.gate == Gate::Retry {
-                    (
-                        format!("{skipping}; sleep, retry"),
-                        "klog.Infof(\"skipping pod synchronization - %v\", rs); time.Sleep(duration)",
-                    )
-                } else {
-                    (
-                        format!("{skipping} — waits for PLEG to turn healthy"),
-                        "if rs := kl.runtimeState.runtimeErrors(); len(rs) != 0 { … continue }",
-                    )
+                match s.gate {
+                    Gate::Retry => format!("{skipping}; sleep, retry"),
+                    Gate::Wait => format!("{skipping} — waits for PLEG to turn healthy"),
                 }
             }
-            (SyncPc::Gate, _) => (
-                "runtimeErrors() is empty: run one syncLoopIteration".to_owned(),
-                "if rs := kl.runtimeState.runtimeErrors(); len(rs) != 0 { … }",
+            (SyncLoopAt::Gate, _) => {
+                "runtimeErrors() is empty: run one syncLoopIteration".to_owned()
+            }
+            (SyncLoopAt::Receive, _) if !st.channel.is_empty() => format!(
+                "syncLoopIteration: take pod {}'s event, sync it from the pod cache",
+                st.channel[0]
             ),
-            (SyncPc::Receive, _) if !st.channel.is_empty() => (
-                format!(
-                    "syncLoopIteration: take pod {}'s event, sync it from the pod cache",
-                    st.channel[0]
-                ),
-                "case e := <-plegCh: … handler.HandlePodSyncs(…)",
-            ),
-            (SyncPc::Receive, _) if st.relist == Pc::Done => (
-                "the channel is closed and drained: return".to_owned(),
-                "case e, ok := <-plegCh: if !ok { return }",
-            ),
-            (SyncPc::Receive, _) => (
-                "waiting for an event: the channel is empty".to_owned(),
-                "case e := <-plegCh:",
-            ),
-            (SyncPc::Exited, _) => ("returned".to_owned(), "return"),
+            (SyncLoopAt::Receive, _) if st.relist == RelistAt::Done => {
+                "the channel is closed and drained: return".to_owned()
+            }
+            (SyncLoopAt::Receive, _) => "waiting for an event: the channel is empty".to_owned(),
+            (SyncLoopAt::Exited, _) => "returned".to_owned(),
         },
     }
 }
