@@ -158,13 +158,21 @@ mod health_line {
 
 fn health(design: Design) -> Listing {
     let full = if design.full_channel_is_unhealthy() {
-        "  if len(ch) == cap(ch) { return false } // 1.26"
+        "  if len(ch) == cap(ch) { return false }"
     } else {
         "  // (the channel's length is not checked)"
     };
+    // Evented PLEG's own Healthy() (kubelet 1.26 up to PR #139262) is one more health check
+    // syncLoop's gate reads; the listing shows both checks as one.
+    let title = if design.full_channel_is_unhealthy() {
+        "Healthy() — generic.go 1.12, plus EventedPLEG's full-channel check (1.26 up to \
+         PR #139262), abridged; one tick is 3 minutes"
+    } else {
+        "Healthy() — generic.go, kubelet 1.12 (abridged); one tick is 3 minutes"
+    };
     Listing {
         actor: Actor::Clock.name(),
-        title: "Healthy() — generic.go, kubelet 1.12 (abridged); one tick is 3 minutes",
+        title,
         lines: vec![
             "func (g *GenericPLEG) Healthy() (bool, error) {",
             "  elapsed := clock.Since(g.getRelistTime())",

@@ -13,7 +13,7 @@
 //! a failed check; there is nothing left to recover).
 
 mod backends;
-pub mod spin;
+mod spin;
 
 pub use backends::{Loom, ParkingLot, Shuttle, Std, ThreadGuard, ThreadLock};
 pub use spin::SpinCondvar;

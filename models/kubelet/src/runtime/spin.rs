@@ -87,9 +87,6 @@ pub struct Naps {
     signalled: u32,
 }
 
-pub static SIG: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
-pub static STUCK: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
-pub static HO: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
 /// A condition variable that spins, then sleeps.
 pub struct SpinCondvar<P: Parts = super::Std> {
     /// Bumped by every notify: a waiter that sees it move was notified.
