@@ -3,6 +3,7 @@
 #![allow(dead_code)] // each test file uses its own subset
 
 use std::process::{Command, Output};
+use std::sync::OnceLock;
 
 pub fn pleg_spec(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_pleg-spec"))
@@ -12,8 +13,28 @@ pub fn pleg_spec(args: &[&str]) -> Output {
         .expect("the binary runs")
 }
 
+/// The JSON a command printed, held to docs/schema/pleg-spec.schema.json: every test that
+/// reads the CLI's JSON checks it against the schema users are given.
 pub fn json(output: &Output) -> serde_json::Value {
-    serde_json::from_slice(&output.stdout).expect("stdout is JSON")
+    let value = serde_json::from_slice(&output.stdout).expect("stdout is JSON");
+    if let Some(error) = schema_errors(&value) {
+        panic!("the output breaks the schema: {error}");
+    }
+    value
+}
+
+/// The schema's first complaint about `value`, if it has one.
+pub fn schema_errors(value: &serde_json::Value) -> Option<String> {
+    static SCHEMA: OnceLock<jsonschema::Validator> = OnceLock::new();
+    let validator = SCHEMA.get_or_init(|| {
+        let text = include_str!("../../../../docs/schema/pleg-spec.schema.json");
+        let schema = serde_json::from_str(text).expect("the schema is JSON");
+        jsonschema::draft202012::new(&schema).expect("the schema is a valid 2020-12 schema")
+    });
+    validator
+        .iter_errors(value)
+        .next()
+        .map(|e| format!("{e} at {}", e.instance_path()))
 }
 
 pub const SMALLEST: [&str; 7] = [
