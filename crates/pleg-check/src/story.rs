@@ -108,6 +108,10 @@ pub fn wait_for(kind: VerdictKind) -> Option<&'static [WaitsFor]> {
     }
 }
 
+/// What a story adds where relist's bounded run ends while PLEG is unhealthy.
+const RUN_OVER: &str = " — PLEG counts as healthy again: the run is over, not stuck (a kubelet \
+                        relist never stops; the bounded run's convention)";
+
 /// Every step of the execution, in order.
 pub fn narrate(execution: &Execution) -> Vec<Line> {
     let mut unhealthy = false;
@@ -120,8 +124,14 @@ pub fn narrate(execution: &Execution) -> Vec<Line> {
             relisting_done |= step.action == Action::RelistsFinished;
             let stale = !relisting_done && is_stale(execution, step);
             let became_unhealthy = stale && !unhealthy;
+            let recovered_at_the_end = unhealthy && step.action == Action::RelistsFinished;
             unhealthy = stale;
-            describe_step(execution, step, stale, became_unhealthy)
+            let mut line = describe_step(execution, step, stale, became_unhealthy);
+            if recovered_at_the_end {
+                // Say why the gate opens next, so no later receive goes unexplained.
+                line.text.push_str(RUN_OVER);
+            }
+            line
         })
         .collect()
 }
