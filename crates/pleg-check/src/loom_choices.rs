@@ -31,7 +31,7 @@ pub(crate) fn assignments(scenario: &Scenario) -> Result<Vec<Given>, CheckError>
             &varying,
             MAX_ASSIGNMENTS.saturating_sub(out.len()),
         )
-        .ok_or_else(|| too_many(scenario, &varying))?;
+        .ok_or_else(|| too_many(scenario, &ordered(&varying)))?;
         out.extend(orders.into_iter().map(|orders| Given {
             orders,
             changed: changed.clone(),
@@ -40,17 +40,24 @@ pub(crate) fn assignments(scenario: &Scenario) -> Result<Vec<Given>, CheckError>
     Ok(out)
 }
 
-fn too_many(s: &Scenario, varying: &[u32]) -> CheckError {
+/// Why there are too many assignments, when Go's map order is what multiplies them.
+fn ordered(varying: &[u32]) -> String {
+    format!(
+        "{} relists in which two or more pods change, each in any order",
+        varying.len()
+    )
+}
+
+fn too_many(s: &Scenario, why: &str) -> CheckError {
     let timing = match s.timing {
         Timing::Anytime => " and when each pod's changes land",
         Timing::Lockstep => "",
     };
     CheckError::TooLarge(format!(
-        "loom runs one exploration per assignment of Go's map order{timing} ({} pods, {} \
-         relists in which two or more pods can change: more than {MAX_ASSIGNMENTS}); use \
-         --checker explicit, which branches on them itself, or fewer pods, relists or changes",
+        "loom runs one exploration per assignment of Go's map order{timing} ({} pods, {why}: \
+         more than {MAX_ASSIGNMENTS}); use --checker explicit, which branches on them itself, \
+         or fewer pods, relists or changes",
         s.pods,
-        varying.len()
     ))
 }
 
@@ -98,7 +105,12 @@ fn landings(s: &Scenario) -> Result<Vec<Vec<Vec<bool>>>, CheckError> {
         }
     }
     if out.len() > MAX_ASSIGNMENTS || sequences.len() > MAX_ASSIGNMENTS {
-        return Err(too_many(s, &[]));
+        let plural = if s.relists == 1 { "" } else { "s" };
+        let why = format!(
+            "ways each pod's changes can fall among {} relist{plural}",
+            s.relists
+        );
+        return Err(too_many(s, &why));
     }
     Ok(out)
 }

@@ -128,8 +128,7 @@ pub fn parse_changes(s: &str) -> Result<Changes, String> {
 
 #[derive(clap::Args, Debug)]
 pub struct DesignsArgs {
-    /// loom's preemption bound, or `none` [default: LOOM_MAX_PREEMPTIONS, else 3].
-    #[arg(long, value_parser = parse_bound)]
+    #[arg(long, value_parser = parse_bound, help = preemption_help())]
     pub preemption_bound: Option<Bound>,
     /// Iterations of the shuttle PCT cross-check per cell.
     #[arg(long, default_value_t = 500, value_parser = clap::value_parser!(u64).range(1..))]

@@ -581,6 +581,34 @@ fn the_edges_once_found_are_refused_in_one_line() {
     }
 }
 
+/// Help that comes from the code: every subcommand's loom default is the code's, and loom's
+/// too-large hint names what multiplies the explorations (once it said "0 relists").
+#[test]
+fn help_and_hints_say_what_the_code_does() {
+    let default = format!("else {}]", pleg_check::DEFAULT_LOOM_PREEMPTION_BOUND);
+    for sub in ["check", "designs"] {
+        let help = String::from_utf8(pleg_spec(&[sub, "--help"]).stdout).unwrap();
+        assert!(help.contains(&default), "{sub} --help: {help}");
+    }
+    let burst = [
+        "check",
+        "--design",
+        "drop-when-full",
+        "--checker",
+        "loom",
+        "--capacity",
+        "1000",
+        "--pods",
+        "1001",
+    ];
+    let line = refused(&pleg_spec(&burst), "loom at kubelet's burst");
+    assert!(
+        line.contains("1001 pods") && line.contains("among 1 relist:"),
+        "{line}"
+    );
+    assert!(!line.contains(" 0 relists"), "{line}");
+}
+
 /// An output that cannot be written is refused before the check runs (kubelet's size would
 /// take seconds), and a file made for a counterexample that never came is removed.
 #[test]
