@@ -10,7 +10,8 @@ use pleg_check::{
     CheckerKind, VerdictKind, DEFAULT_LOOM_PREEMPTION_BOUND, DEFAULT_PCT_DEPTH,
     DEFAULT_SHUTTLE_SEED,
 };
-use pleg_core::Timing;
+use pleg_core::scenario::LABEL_HEADER;
+use pleg_core::{Named, Timing, Witness};
 use std::path::PathBuf;
 
 #[derive(Parser, Debug)]
@@ -27,6 +28,7 @@ pub struct Cli {
 #[derive(Subcommand, Debug)]
 pub enum Command {
     /// Check the default suite, or one configuration with --design and --checker.
+    #[command(after_help = format!("The table's columns:\n{}", legend()))]
     Check(CheckArgs),
     /// Replay a shuttle schedule printed by `check` and tell its story again.
     Replay(ReplayArgs),
@@ -261,3 +263,19 @@ pub fn preemption_help() -> String {
 
 /// shuttle's iterations when `--iterations` is not given.
 pub const DEFAULT_ITERATIONS: u64 = 1_000;
+
+/// What the columns of the verdict table mean: printed under every table, and in `--help`.
+pub fn legend() -> String {
+    let witnesses: Vec<String> = Witness::ALL
+        .iter()
+        .map(|w| format!("{} ({})", w.name(), w.phrase()))
+        .collect();
+    format!(
+        "{LABEL_HEADER}: capacity / pods / relists / relistThreshold in ticks, then what differs \
+         from kubelet's defaults.\nexplored: executions (loom), iterations (shuttle), states \
+         (explicit).\n{}: how many executions (loom, shuttle) reached each; for the explicit \
+         checker, how many states showed it (moves, for discard and mid). A \"holds\" must \
+         reach the ones its design can.\n",
+        witnesses.join(", ")
+    )
+}

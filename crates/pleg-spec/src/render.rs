@@ -93,7 +93,7 @@ pub fn table(results: &[Judged<'_>]) -> String {
     align_right(&mut table, &numbers.collect::<Vec<_>>());
     let mut out = lines(&table);
     out.push('\n');
-    out.push_str(&legend());
+    out.push_str(&pleg_spec::cli::legend());
     out.push_str(&searches(results));
     out.push_str(&stall_lines(results));
     if let Some(judged) = results.iter().find(|j| j.report.counterexample.is_some()) {
@@ -101,22 +101,6 @@ pub fn table(results: &[Judged<'_>]) -> String {
         out.push_str(&story_block(judged.report));
     }
     out
-}
-
-/// What the columns of the verdict table mean: printed under every table, and in `--help`.
-pub fn legend() -> String {
-    let witnesses: Vec<String> = Witness::ALL
-        .iter()
-        .map(|w| format!("{} ({})", w.name(), w.phrase()))
-        .collect();
-    format!(
-        "{LABEL_HEADER}: capacity / pods / relists / relistThreshold in ticks, then what differs \
-         from kubelet's defaults.\nexplored: executions (loom), iterations (shuttle), states \
-         (explicit).\n{}: how many executions (loom, shuttle) reached each; for the explicit \
-         checker, how many states showed it (moves, for discard and mid). A \"holds\" must \
-         reach the ones its design can.\n",
-        witnesses.join(", ")
-    )
 }
 
 /// One line per stall saying what froze.

@@ -590,6 +590,11 @@ fn help_and_hints_say_what_the_code_does() {
         let help = String::from_utf8(pleg_spec(&[sub, "--help"]).stdout).unwrap();
         assert!(help.contains(&default), "{sub} --help: {help}");
     }
+    let help = String::from_utf8(pleg_spec(&["check", "--help"]).stdout).unwrap();
+    assert!(
+        help.ends_with(&pleg_spec::cli::legend()),
+        "the legend is not in check --help"
+    );
     let burst = [
         "check",
         "--design",
