@@ -336,3 +336,48 @@ fn every_loom_and_shuttle_trace_walks_the_explicit_model() {
     }
     assert_eq!(walked, 408);
 }
+
+/// The search on two threads is the search on one: the same states, moves, witnesses, widest
+/// layer, verdict and counterexample — and the two-thread runs did share most of their states
+/// (the property is about the parallel path, not the short runs kept on one thread).
+#[test]
+fn every_count_is_the_same_on_one_thread_and_on_two() {
+    let on = |threads: usize, scenario: &Scenario| {
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build()
+            .expect("a thread pool");
+        pool.install(|| explicit(scenario))
+    };
+    let mut shared = 0;
+    let cases = [
+        (Design::Blocking, Gate::Wait),
+        (Design::Blocking, Gate::Retry), // a livelock: found on the layer's edges
+        (Design::DropWhenFull, Gate::Wait),
+        (Design::EventedHealth, Gate::Wait),
+    ];
+    for (design, gate) in cases {
+        let scenario = Scenario {
+            capacity: 100,
+            pods: 101,
+            relists: 1,
+            gate,
+            resync: design != Design::DropWhenFull,
+            ..Scenario::smallest(design)
+        };
+        let (one, two) = (on(1, &scenario), on(2, &scenario));
+        let (a, b) = (one.search.unwrap(), two.search.unwrap());
+        assert_eq!((a.threads, b.threads), (1, 2));
+        assert_eq!(a.states_in_parallel, 0, "one thread shares nothing");
+        assert_eq!(
+            (a.states, a.transitions, a.widest_layer),
+            (b.states, b.transitions, b.widest_layer),
+            "{design}"
+        );
+        assert_eq!(one.witnesses, two.witnesses, "{design}");
+        assert_eq!(one.verdict, two.verdict, "{design}");
+        assert_eq!(one.schedule, two.schedule, "{design}");
+        shared += b.states_in_parallel * 2 / b.states;
+    }
+    assert!(shared >= 3, "the parallel path barely ran");
+}

@@ -207,6 +207,10 @@ pub struct CheckArgs {
     /// explicit: search the unreduced model (every pod named, every tick; small sizes only).
     #[arg(long)]
     pub unreduced: bool,
+    /// explicit (and the suite's explicit rows): threads that expand states [default: one per
+    /// core]. Every count is the same at any number; only the time changes.
+    #[arg(long, value_parser = clap::value_parser!(u16).range(1..=256))]
+    pub threads: Option<u16>,
     #[arg(long, value_parser = parse_bound, help = preemption_help())]
     pub preemption_bound: Option<Bound>,
     #[arg(long, value_parser = clap::value_parser!(u64).range(1..),

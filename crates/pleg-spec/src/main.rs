@@ -87,6 +87,12 @@ fn usage_error(message: &str) -> ExitCode {
 
 fn run_check(args: &CheckArgs) -> Result<ExitCode, String> {
     args.output.open_files()?;
+    if let Some(threads) = args.threads {
+        rayon::ThreadPoolBuilder::new()
+            .num_threads(usize::from(threads))
+            .build_global()
+            .map_err(|e| format!("--threads: {e}"))?;
+    }
     let loom_bound = validate::loom_bound(args.preemption_bound)?;
     let single = validate::plan_check(args, loom_bound)?;
     // The suite judges every claim; one configuration is judged only against --expect.

@@ -43,6 +43,12 @@ pub fn refuse_foreign_options(args: &CheckArgs, kind: CheckerKind) -> Result<(),
             "explicit",
         ),
         (
+            "--threads",
+            args.threads.is_some(),
+            kind == CheckerKind::Explicit,
+            "explicit",
+        ),
+        (
             "--preemption-bound",
             args.preemption_bound.is_some(),
             kind == CheckerKind::Loom,

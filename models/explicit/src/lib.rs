@@ -28,8 +28,9 @@ use pleg_core::{Actor, Design, Scenario, Tick, Unhealthy, VerdictKind, Witness, 
 use std::hash::Hash;
 
 /// What a state machine offers a search.
-pub trait StateMachine {
-    type State: Clone + Eq + Hash;
+/// `Sync` and `Send` because a search expands the states of one layer on every core.
+pub trait StateMachine: Sync {
+    type State: Clone + Eq + Hash + Send + Sync;
     type Move: Copy + Eq + std::fmt::Debug;
 
     fn initial(&self) -> Self::State;

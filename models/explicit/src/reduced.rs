@@ -258,52 +258,70 @@ impl Reduced {
 
     fn step(&self, st: &State, mv: ReducedMove) -> Option<State> {
         let s = &self.scenario;
-        let mut next = st.clone();
-        match (mv, st.relist) {
+        // Most candidates are not enabled: the state is copied only once a move applies.
+        let next = || st.clone();
+        let next = match (mv, st.relist) {
             (ReducedMove::Other(Move::Start), RelistAt::Start(r)) => {
+                let mut next = next();
                 next.relist_time = Some(st.now);
                 next.relist = RelistAt::Visiting(r);
+                next
             }
             (ReducedMove::VisitPool { class, landed }, RelistAt::Visiting(r)) => {
                 let version = self.listed(class, r, landed)?;
+                let mut next = next();
                 if !Self::take_from_pool(&mut next, class) {
                     return None;
                 }
                 self.visit(&mut next, r, class, None, version);
+                next
             }
             (ReducedMove::VisitEntry { position, landed }, RelistAt::Visiting(r)) => {
                 let Some(Entry::Live(class)) = Self::entry_at(st, u64::from(position)) else {
                     return None;
                 };
                 let version = self.listed(class, r, landed)?;
+                let mut next = next();
                 self.visit(&mut next, r, class, Some(u64::from(position)), version);
+                next
             }
             (ReducedMove::Other(Move::Send), RelistAt::Sending(r)) if !self.full(st) => {
+                let mut next = next();
                 let held = next.held.take()?;
                 Self::push_entry(&mut next, held);
                 next.relist = RelistAt::Visiting(r);
+                next
             }
             (ReducedMove::Other(Move::EndRelist), RelistAt::Visiting(r)) => {
                 if self.visitable(st).any(|(c, _)| self.must_visit(c, r)) {
                     return None;
                 }
+                let mut next = next();
                 self.end_relist(&mut next);
                 next.relist = RelistAt::after(r, s.relists);
+                next
             }
-            (ReducedMove::Other(Move::Finish), RelistAt::Finish) => next.relist = RelistAt::Done,
-            (ReducedMove::Other(Move::Tick), _) if st.now == 0 => next.now = 1,
-            (ReducedMove::Other(Move::Pass), _) if self.sync_enabled(st, Kind::Pass) => {
-                next.sync = SyncLoopAt::Receive
-            }
-            (ReducedMove::Other(Move::Retry), _) if self.sync_enabled(st, Kind::Retry) => {}
+            (ReducedMove::Other(Move::Finish), RelistAt::Finish) => State {
+                relist: RelistAt::Done,
+                ..next()
+            },
+            (ReducedMove::Other(Move::Tick), _) if st.now == 0 => State { now: 1, ..next() },
+            (ReducedMove::Other(Move::Pass), _) if self.sync_enabled(st, Kind::Pass) => State {
+                sync: SyncLoopAt::Receive,
+                ..next()
+            },
+            (ReducedMove::Other(Move::Retry), _) if self.sync_enabled(st, Kind::Retry) => next(),
             (ReducedMove::Other(Move::Receive), _) if self.sync_enabled(st, Kind::Receive) => {
+                let mut next = next();
                 self.receive(&mut next);
+                next
             }
-            (ReducedMove::Other(Move::Exit), _) if self.sync_enabled(st, Kind::Exit) => {
-                next.sync = SyncLoopAt::Exited
-            }
+            (ReducedMove::Other(Move::Exit), _) if self.sync_enabled(st, Kind::Exit) => State {
+                sync: SyncLoopAt::Exited,
+                ..next()
+            },
             _ => return None,
-        }
+        };
         Some(next)
     }
 

@@ -14,13 +14,16 @@
 //! at the first state showing the failure — so it has the fewest moves of any counterexample
 //! of that kind — and never looks past the furthest layer the sweep saw the failure in.
 
+use super::expand::{expand, expand_in_parallel, in_parallel, Expanded};
 use crate::Progress;
-use indexmap::{IndexMap, IndexSet};
-use pleg_core::{Actor, Counted, VerdictKind, Witnesses};
+use indexmap::map::raw_entry_v1::RawEntryMut;
+use indexmap::map::RawEntryApiV1;
+use indexmap::IndexMap;
+use pleg_core::{Actor, Counted, Named, VerdictKind, Witnesses};
 use pleg_explicit::StateMachine as Model;
 use rustc_hash::{FxBuildHasher, FxHashSet};
 use std::collections::BTreeMap;
-use std::hash::Hash;
+use std::hash::{BuildHasher, Hash};
 use std::sync::atomic::Ordering;
 
 /// Where the sweep saw one failure.
@@ -42,6 +45,8 @@ pub(crate) struct Exploration<S> {
     pub(crate) failures: BTreeMap<VerdictKind, Found<S>>,
     /// The most states one layer held.
     pub(crate) widest_layer: usize,
+    /// The states expanded on more than one thread at once.
+    pub(crate) states_in_parallel: u64,
 }
 
 /// The search stopped: a layer grew past `max_layer` states.
@@ -62,60 +67,94 @@ pub(crate) fn explore<M: Model>(
         witnesses: Witnesses::none(Counted::Explored),
         failures: BTreeMap::new(),
         widest_layer: 0,
+        states_in_parallel: 0,
     };
     let initial = model.initial();
-    let mut pending: BTreeMap<u64, FxHashSet<M::State>> = BTreeMap::new();
-    pending
-        .entry(model.progress(&initial))
-        .or_default()
-        .insert(initial);
-    let mut successors = Vec::new();
+    // The states found for each later layer, kept in the set that layer will grow.
+    let mut pending: BTreeMap<u64, States<M::State>> = BTreeMap::new();
+    let hash = FxBuildHasher.hash_one(&initial);
+    let entry = pending.entry(model.progress(&initial)).or_default();
+    intern(entry, hash, initial);
     let mut layer = Layer::default();
     while let Some((level, entries)) = pending.pop_first() {
         layer.start(entries);
-        let mut index = 0;
-        while index < layer.states.len() {
-            let state = layer.states[index].clone();
-            found.states += 1;
+        // States from `expanded` on were found but not yet expanded.
+        let mut expanded = 0;
+        while expanded < layer.states.len() {
+            let fresh = layer.states.len() - expanded;
             if let Some(counter) = progress {
-                counter.fetch_add(1, Ordering::Relaxed);
+                counter.fetch_add(fresh as u64, Ordering::Relaxed);
             }
-            model.observe(&state, &mut found.witnesses);
-            successors.clear();
-            model.successors(&state, &mut successors);
-            found.transitions += successors.len() as u64;
-            if successors.is_empty() {
-                if let Some(failure) = ending(model, &state) {
-                    note(&mut found.failures, failure, level, None);
-                }
+            found.states += fresh as u64;
+            if in_parallel(fresh) {
+                found.states_in_parallel += fresh as u64;
+                // A copy: the layer grows while they are expanded.
+                let states: Vec<M::State> = layer.states[expanded..].keys().cloned().collect();
+                expand_in_parallel(model, &states, expanded, |chunk| {
+                    take(&mut found, &mut layer, &mut pending, level, chunk)
+                });
+            } else {
+                let chunk = expand(model, layer.states[expanded..].keys(), expanded);
+                take(&mut found, &mut layer, &mut pending, level, chunk);
             }
-            for (mv, next) in successors.drain(..) {
-                model.observe_move(&state, mv, &mut found.witnesses);
-                let next_level = model.progress(&next);
-                debug_assert!(next_level >= level, "a move decreased progress");
-                if next_level == level {
-                    let (to, _) = layer.states.insert_full(next);
-                    layer.edges.push((index, to, model.actor(mv)));
-                    // A cycle enters its earliest-found state from a state found no earlier.
-                    layer.back_edges |= to <= index;
-                } else {
-                    pending.entry(next_level).or_default().insert(next);
-                }
-            }
+            expanded += fresh;
             if layer.states.len() > max_layer {
                 return Err(TooWide {
                     states_so_far: found.states,
                 });
             }
-            index += 1;
         }
         found.widest_layer = found.widest_layer.max(layer.states.len());
-        for state in fair_cycles(model, &layer) {
+        for state in fair_cycles::<M>(&layer) {
             let failure = model.stuck(&state);
             note(&mut found.failures, failure, level, Some(state));
         }
     }
     Ok(found)
+}
+
+/// Takes one expanded chunk into the search: its counts, and each successor into this layer
+/// (with its edge) or the pending one it belongs to.
+fn take<S: Clone + Eq + Hash>(
+    found: &mut Exploration<S>,
+    layer: &mut Layer<S>,
+    pending: &mut BTreeMap<u64, States<S>>,
+    level: u64,
+    chunk: Expanded<S>,
+) {
+    found.witnesses += &chunk.witnesses;
+    found.transitions += chunk.transitions;
+    layer.enabled.extend(chunk.enabled);
+    for failure in chunk.endings {
+        note(&mut found.failures, failure, level, None);
+    }
+    for (from, actor, next_level, hash, next) in chunk.moves {
+        debug_assert!(next_level >= level, "a move decreased progress");
+        if next_level == level {
+            let to = intern(&mut layer.states, hash, next);
+            layer.edges.push((from, to, actor));
+            // A cycle enters its earliest-found state from a state found no earlier.
+            layer.back_edges |= to <= from;
+        } else {
+            intern(pending.entry(next_level).or_default(), hash, next);
+        }
+    }
+}
+
+/// States by the index they were found at, each with its hash: a set of states.
+type States<S> = IndexMap<S, (), FxBuildHasher>;
+
+/// The index of `state` in `states`, inserting it if new; `hash` is its hash, computed by the
+/// thread that expanded it ([`FxBuildHasher`], as the set would).
+fn intern<S: Eq + Hash>(states: &mut States<S>, hash: u64, state: S) -> usize {
+    match states.raw_entry_mut_v1().from_hash(hash, |s| *s == state) {
+        RawEntryMut::Occupied(found) => found.index(),
+        RawEntryMut::Vacant(vacant) => {
+            let index = vacant.index();
+            vacant.insert_hashed_nocheck(hash, state, ());
+            index
+        }
+    }
 }
 
 /// The failure a state with no move left shows, if any.
@@ -140,8 +179,10 @@ fn note<S: Eq + Hash>(
 /// One progress layer: its states by index and the moves between them. One is kept for the
 /// whole search and cleared between layers, keeping its allocations.
 struct Layer<S> {
-    states: IndexSet<S, FxBuildHasher>,
+    states: States<S>,
     edges: Vec<(usize, usize, Actor)>,
+    /// The actors that can move in each state, by index (kept for the fairness check).
+    enabled: Vec<Actors>,
     /// Some move inside the layer leads to a state found no later than its source: without
     /// one, the layer has no cycle.
     back_edges: bool,
@@ -150,8 +191,9 @@ struct Layer<S> {
 impl<S> Default for Layer<S> {
     fn default() -> Self {
         Layer {
-            states: IndexSet::default(),
+            states: States::default(),
             edges: Vec::new(),
+            enabled: Vec::new(),
             back_edges: false,
         }
     }
@@ -159,28 +201,36 @@ impl<S> Default for Layer<S> {
 
 impl<S: Eq + Hash> Layer<S> {
     /// Empties the layer and enters it at `entries`.
-    fn start(&mut self, entries: FxHashSet<S>) {
-        self.states.clear();
+    fn start(&mut self, entries: States<S>) {
+        self.states = entries;
         self.edges.clear();
+        self.enabled.clear();
         self.back_edges = false;
-        self.states.extend(entries);
     }
 }
 
+/// A set of actors, one bit each.
+pub(crate) type Actors = u8;
+
+pub(crate) fn bit(actor: Actor) -> Actors {
+    1 << actor.index()
+}
+
 /// The states on the fair cycles of a layer (see [`fair_cycle_states`]).
-fn fair_cycles<M: Model>(model: &M, layer: &Layer<M::State>) -> Vec<M::State> {
+fn fair_cycles<M: Model>(layer: &Layer<M::State>) -> Vec<M::State> {
     if !layer.back_edges {
         return Vec::new();
     }
-    let mut successors = Vec::new();
-    let enabled = |s: usize| -> FxHashSet<Actor> {
-        successors.clear();
-        model.successors(&layer.states[s], &mut successors);
-        successors.iter().map(|(m, _)| model.actor(*m)).collect()
-    };
-    fair_cycle_states(layer.states.len(), &layer.edges, enabled)
+    fair_cycle_states(layer.states.len(), &layer.edges, |s| layer.enabled[s])
         .into_iter()
-        .map(|s| layer.states[s].clone())
+        .map(|s| {
+            layer
+                .states
+                .get_index(s)
+                .expect("a state of the layer")
+                .0
+                .clone()
+        })
         .collect()
 }
 
@@ -190,40 +240,74 @@ fn fair_cycles<M: Model>(model: &M, layer: &Layer<M::State>) -> Vec<M::State> {
 pub(crate) fn fair_cycle_states(
     n: usize,
     edges: &[(usize, usize, Actor)],
-    mut enabled: impl FnMut(usize) -> FxHashSet<Actor>,
+    enabled: impl Fn(usize) -> Actors,
 ) -> Vec<usize> {
-    let mut out_edges: Vec<Vec<(usize, Actor)>> = vec![Vec::new(); n];
-    for &(from, to, actor) in edges {
-        out_edges[from].push((to, actor));
+    let graph = Adjacency::new(n, edges);
+    let components = strongly_connected(&graph);
+    let mut component_of = vec![usize::MAX; n];
+    for (id, component) in components.iter().enumerate() {
+        for &s in component {
+            component_of[s] = id;
+        }
     }
     let mut result = Vec::new();
-    for component in strongly_connected(&out_edges) {
-        let inside: FxHashSet<usize> = component.iter().copied().collect();
-        let internal: Vec<(usize, Actor)> = component
-            .iter()
-            .flat_map(|&s| out_edges[s].iter().filter(|(t, _)| inside.contains(t)))
-            .copied()
-            .collect();
-        if internal.is_empty() {
-            continue; // a single state with no move to itself: no cycle
+    for (id, component) in components.iter().enumerate() {
+        // The actors of the moves that stay inside the component; none: no cycle.
+        let (mut moving, mut internal) = (0, false);
+        for &s in component {
+            for &(t, actor) in graph.out(s) {
+                if component_of[t] == id {
+                    moving |= bit(actor);
+                    internal = true;
+                }
+            }
         }
-        let moving: FxHashSet<Actor> = internal.iter().map(|&(_, a)| a).collect();
-        let always_enabled = component
-            .iter()
-            .map(|&s| enabled(s))
-            .reduce(|all, these| all.intersection(&these).copied().collect())
-            .unwrap_or_default();
-        if always_enabled.iter().all(|actor| moving.contains(actor)) {
+        let always_enabled = component.iter().fold(!0, |all, &s| all & enabled(s));
+        if internal && always_enabled & !moving == 0 {
             result.extend(component);
         }
     }
     result
 }
 
+/// Each state's outgoing moves, as one array sorted by source (compressed sparse rows): one
+/// allocation per layer rather than one per state.
+struct Adjacency {
+    starts: Vec<usize>,
+    moves: Vec<(usize, Actor)>,
+}
+
+impl Adjacency {
+    fn new(n: usize, edges: &[(usize, usize, Actor)]) -> Self {
+        let mut starts = vec![0; n + 1];
+        for &(from, _, _) in edges {
+            starts[from + 1] += 1;
+        }
+        for s in 0..n {
+            starts[s + 1] += starts[s];
+        }
+        let mut next = starts.clone();
+        let mut moves = vec![(0, Actor::ALL[0]); edges.len()];
+        for &(from, to, actor) in edges {
+            moves[next[from]] = (to, actor);
+            next[from] += 1;
+        }
+        Adjacency { starts, moves }
+    }
+
+    fn len(&self) -> usize {
+        self.starts.len() - 1
+    }
+
+    fn out(&self, s: usize) -> &[(usize, Actor)] {
+        &self.moves[self.starts[s]..self.starts[s + 1]]
+    }
+}
+
 /// Tarjan's strongly connected components, iteratively (layers can be deep).
-fn strongly_connected(edges: &[Vec<(usize, Actor)>]) -> Vec<Vec<usize>> {
+fn strongly_connected(graph: &Adjacency) -> Vec<Vec<usize>> {
     const UNSEEN: usize = usize::MAX;
-    let n = edges.len();
+    let n = graph.len();
     let (mut index, mut low) = (vec![UNSEEN; n], vec![0; n]);
     let mut on_stack = vec![false; n];
     let (mut stack, mut components, mut next_index) = (Vec::new(), Vec::new(), 0);
@@ -238,7 +322,7 @@ fn strongly_connected(edges: &[Vec<(usize, Actor)>]) -> Vec<Vec<usize>> {
         stack.push(root);
         on_stack[root] = true;
         while let Some(&mut (v, ref mut edge)) = call.last_mut() {
-            if let Some(&(w, _)) = edges[v].get(*edge) {
+            if let Some(&(w, _)) = graph.out(v).get(*edge) {
                 *edge += 1;
                 if index[w] == UNSEEN {
                     index[w] = next_index;

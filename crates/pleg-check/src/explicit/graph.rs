@@ -2,14 +2,14 @@
 //! actor's moves out of it, and what each state is — so a page can let a learner walk it, and
 //! say at every step how far the goal is, without a second copy of the model's rules.
 
-use super::engine::fair_cycle_states;
+use super::engine::{bit, fair_cycle_states};
 use super::moves::Move;
 use super::pods::{self, Pods};
 use crate::{CheckError, VerdictKind};
 use indexmap::IndexSet;
 use pleg_core::{Actor, Scenario};
 use pleg_explicit::{End, StateMachine as Model};
-use rustc_hash::{FxBuildHasher, FxHashSet};
+use rustc_hash::FxBuildHasher;
 use std::collections::VecDeque;
 
 /// Every reachable state of one scenario, with its moves.
@@ -79,8 +79,7 @@ impl Graph {
             .enumerate()
             .flat_map(|(from, out)| out.iter().map(move |&(mv, to)| (from, to, mv.actor())))
             .collect();
-        let enabled_at =
-            |s: usize| -> FxHashSet<Actor> { moves[s].iter().map(|(m, _)| m.actor()).collect() };
+        let enabled_at = |s: usize| moves[s].iter().fold(0, |set, (m, _)| set | bit(m.actor()));
         for s in fair_cycle_states(states.len(), &edges, enabled_at) {
             failure[s] = Some(Model::stuck(&model, &states[s]));
         }

@@ -12,6 +12,7 @@
 //! - `replay`: a path told as a kubelet story, and the path any checker's trace takes.
 
 pub(crate) mod engine;
+mod expand;
 pub mod graph;
 mod replay;
 
@@ -39,6 +40,11 @@ pub struct Search {
     pub widest_layer: usize,
     /// The process's peak resident memory, as the kernel counts it, if it could be read.
     pub peak_memory_bytes: Option<u64>,
+    /// The threads that expanded states (the counts above are the same at any number).
+    pub threads: usize,
+    /// The states expanded by more than one thread at once (the rest came in runs too short
+    /// to share).
+    pub states_in_parallel: u64,
 }
 
 /// The most states one layer may hold before the search gives up (a few GB of memory).
@@ -147,6 +153,8 @@ pub(crate) fn run(
         transitions: summary.transitions,
         widest_layer: summary.widest_layer,
         peak_memory_bytes: peak_memory_bytes(),
+        threads: rayon::current_num_threads(),
+        states_in_parallel: summary.states_in_parallel,
     };
     let mut run = Run {
         found: None,
@@ -189,6 +197,7 @@ struct Summary {
     transitions: u64,
     witnesses: Witnesses,
     widest_layer: usize,
+    states_in_parallel: u64,
 }
 
 impl Summary {
@@ -198,6 +207,7 @@ impl Summary {
             transitions: found.transitions,
             witnesses: found.witnesses,
             widest_layer: found.widest_layer,
+            states_in_parallel: found.states_in_parallel,
         }
     }
 }

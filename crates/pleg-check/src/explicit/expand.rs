@@ -1,0 +1,130 @@
+//! Expanding a run of states — each state's witnesses, moves and successors — on every core.
+//!
+//! Expansion is a pure function of the state, so the states a layer has not yet expanded are
+//! cut into chunks that every thread of the pool claims in turn. The calling thread also
+//! hands the chunks, *in order*, to the search's de-duplication (one hash set per layer, on
+//! this thread alone), expanding a chunk itself only when the next one in order is not ready.
+//! Because the chunks are taken in order, the states, their indices, the edges and every count
+//! are exactly those of a search on one core; the cores only change how long it takes.
+
+use super::engine::{bit, Actors};
+use pleg_core::{Actor, Counted, VerdictKind, Witnesses};
+use pleg_explicit::StateMachine as Model;
+use rustc_hash::FxBuildHasher;
+use std::collections::BTreeMap;
+use std::hash::BuildHasher;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::mpsc;
+
+/// Fewer states than this are expanded on this thread alone: the hand-off would cost more.
+const PARALLEL_FROM: usize = 256;
+/// Chunks per thread: small enough that the de-duplication starts early and threads with
+/// easy states take on more, large enough that claiming a chunk costs nothing.
+const CHUNKS_PER_THREAD: usize = 8;
+
+/// What expanding a chunk of states found, in the order of its states.
+pub(crate) struct Expanded<S> {
+    pub(crate) witnesses: Witnesses,
+    pub(crate) transitions: u64,
+    /// Each state's enabled actors.
+    pub(crate) enabled: Vec<Actors>,
+    /// The failures of the states with no move left.
+    pub(crate) endings: Vec<VerdictKind>,
+    /// Each move: its source's index in the layer, its actor, and where it leads (with that
+    /// state's progress and hash, computed here to spare the de-duplication the work).
+    pub(crate) moves: Vec<(usize, Actor, u64, u64, S)>,
+}
+
+/// Whether `n` states are worth expanding on more than one thread.
+pub(crate) fn in_parallel(n: usize) -> bool {
+    rayon::current_num_threads() > 1 && n >= PARALLEL_FROM
+}
+
+/// Expands `states` (the layer's states from index `first` on) on the current rayon pool,
+/// calling `take` with each chunk's result in order, on this thread.
+pub(crate) fn expand_in_parallel<M: Model>(
+    model: &M,
+    states: &[M::State],
+    first: usize,
+    mut take: impl FnMut(Expanded<M::State>),
+) {
+    let threads = rayon::current_num_threads();
+    let size = states.len().div_ceil(threads * CHUNKS_PER_THREAD);
+    let chunks: Vec<&[M::State]> = states.chunks(size).collect();
+    let next = AtomicUsize::new(0);
+    // Claims the next chunk, if any is left, and expands it.
+    let claim = || {
+        let i = next.fetch_add(1, Ordering::Relaxed);
+        let chunk = chunks.get(i)?;
+        Some((i, expand(model, chunk.iter(), first + i * size)))
+    };
+    let (done, ready) = mpsc::channel();
+    rayon::in_place_scope(|scope| {
+        for _ in 1..threads {
+            let done = done.clone();
+            scope.spawn(|_| {
+                let done = done;
+                while let Some(result) = claim() {
+                    if done.send(result).is_err() {
+                        break;
+                    }
+                }
+            });
+        }
+        drop(done);
+        let mut waiting = BTreeMap::new();
+        for i in 0..chunks.len() {
+            let result = loop {
+                if let Some(result) = waiting.remove(&i) {
+                    break result;
+                }
+                // Rather than wait, expand a chunk here; wait only when none is left.
+                let (j, result) = match ready.try_recv().ok().or_else(&claim) {
+                    Some(found) => found,
+                    None => ready.recv().expect("every chunk is claimed and sent"),
+                };
+                waiting.insert(j, result);
+            };
+            take(result);
+        }
+    });
+}
+
+/// Expands a run of states, the first of which has index `first` in the layer.
+pub(crate) fn expand<'a, M: Model>(
+    model: &M,
+    states: impl ExactSizeIterator<Item = &'a M::State>,
+    first: usize,
+) -> Expanded<M::State>
+where
+    M::State: 'a,
+{
+    let mut out = Expanded {
+        witnesses: Witnesses::none(Counted::Explored),
+        transitions: 0,
+        enabled: Vec::with_capacity(states.len()),
+        endings: Vec::new(),
+        moves: Vec::with_capacity(states.len() * 2),
+    };
+    let mut successors = Vec::new();
+    for (offset, state) in states.enumerate() {
+        model.observe(state, &mut out.witnesses);
+        successors.clear();
+        model.successors(state, &mut successors);
+        out.transitions += successors.len() as u64;
+        let mut enabled = 0;
+        if successors.is_empty() {
+            out.endings.extend(model.end(state).failure());
+        }
+        for (mv, next) in successors.drain(..) {
+            model.observe_move(state, mv, &mut out.witnesses);
+            let actor = model.actor(mv);
+            enabled |= bit(actor);
+            let (progress, hash) = (model.progress(&next), FxBuildHasher.hash_one(&next));
+            out.moves
+                .push((first + offset, actor, progress, hash, next));
+        }
+        out.enabled.push(enabled);
+    }
+    out
+}
