@@ -189,11 +189,21 @@ impl OutputArgs {
     }
 }
 
-/// Whether `path` can be written, by creating it (it is written in full later).
+/// Whether `path` can be written, found by opening it for writing without truncating it; a
+/// file this made is removed again, so that a refusal or a run with nothing to write leaves
+/// nothing behind (the file is written in full later, if at all).
 pub fn writable(path: &std::path::Path, flag: &str) -> Result<(), String> {
-    std::fs::File::create(path)
-        .map(drop)
-        .map_err(|e| format!("{flag}: cannot write {}: {e}", path.display()))
+    let existed = path.exists();
+    std::fs::OpenOptions::new()
+        .write(true)
+        .create(true)
+        .truncate(false)
+        .open(path)
+        .map_err(|e| format!("{flag}: cannot write {}: {e}", path.display()))?;
+    if !existed {
+        let _ = std::fs::remove_file(path);
+    }
+    Ok(())
 }
 
 #[derive(clap::Args, Debug)]

@@ -276,8 +276,7 @@ fn emit(judged: &[Judged<'_>], output: &OutputArgs) -> Result<(), String> {
             .iter()
             .map(|j| j.report)
             .find(|r| r.counterexample.is_some())
-            .ok_or("--svg: no counterexample to draw (every check held)")
-            .inspect_err(|_| drop(std::fs::remove_file(path)))?;
+            .ok_or("--svg: no counterexample to draw (every check held)")?;
         std::fs::write(path, svg::render(report))
             .map_err(|e| format!("--svg: cannot write {}: {e}", path.display()))?;
     }
@@ -286,8 +285,7 @@ fn emit(judged: &[Judged<'_>], output: &OutputArgs) -> Result<(), String> {
             .iter()
             .map(|j| j.report)
             .find(|r| r.counterexample.is_some())
-            .ok_or("--play: no counterexample to load (every check held)")
-            .inspect_err(|_| drop(std::fs::remove_file(path)))?;
+            .ok_or("--play: no counterexample to load (every check held)")?;
         let start = play::path_of(report)?;
         let mut levels = vec![play::Level::from_counterexample(
             report.scenario,

@@ -41,14 +41,45 @@ pub fn render(report: &Report) -> String {
     let rows = story::rows(&execution.steps);
     let lines = story::narrate(execution);
     let cycle = wait_for::drawing(report.verdict.kind());
-    let box_height = match story::conclusion(&report.verdict) {
-        Some(c) => 54 + 20 * textwrap::wrap(&c, 118).len() as i64,
-        None => 0,
-    };
+    let conclusion = story::conclusion(&report.verdict);
+    let box_height = conclusion
+        .as_ref()
+        .map_or(0, |c| 54 + 20 * textwrap::wrap(c, 118).len() as i64);
     let ring_height = cycle.as_ref().map_or(0, |_| wait_for::HEIGHT + 10);
-    let height = (TOP + ROW * rows.len() as i64 + 4 + box_height + ring_height).max(TOP + 120);
-    let s = &report.scenario;
+    let below_rows = TOP + ROW * rows.len() as i64 + 4;
+    let height = (below_rows + box_height + ring_height).max(TOP + 120);
     let mut out = String::new();
+    header(&mut out, report, height);
+    lanes(&mut out, height);
+    for (i, row) in rows.iter().enumerate() {
+        let y = TOP + ROW * i as i64;
+        match row {
+            Row::Elided(n) => {
+                let _ = writeln!(
+                    out,
+                    r##"<text x="{}" y="{y}" text-anchor="middle" fill="#777">… {n} more steps like these …</text>"##,
+                    WIDTH / 2
+                );
+            }
+            Row::Step(n) => draw_step(&mut out, *n, &lines[*n], y, execution, &report.verdict),
+        }
+    }
+    if let Some(conclusion) = conclusion {
+        conclusion_box(&mut out, &conclusion, below_rows);
+    }
+    if let Some(ring) = cycle {
+        // The cycle the box names, drawn under it (a nested <svg> keeps its own coordinates).
+        let x = (WIDTH - wait_for::WIDTH) / 2;
+        let nested = format!(r#"<svg x="{x}" y="{}" "#, below_rows + box_height);
+        out.push_str(&ring.replacen("<svg ", &nested, 1));
+    }
+    out.push_str("</svg>\n");
+    out
+}
+
+/// The drawing's frame, the arrowhead every message uses, and the title naming the scenario
+/// and what found the counterexample.
+fn header(out: &mut String, report: &Report, height: i64) {
     let _ = writeln!(
         out,
         r#"<svg xmlns="http://www.w3.org/2000/svg" width="{WIDTH}" height="{height}" viewBox="0 0 {WIDTH} {height}" font-family="DejaVu Sans, Arial, sans-serif" font-size="12">"#
@@ -66,9 +97,14 @@ pub fn render(report: &Report) -> String {
         out,
         r#"<text x="20" y="28" font-size="14" font-weight="bold">{}</text>"#,
         esc(&format!(
-            "pleg-spec counterexample: {s} (C/P/R/T), found by {found}"
+            "pleg-spec counterexample: {} (C/P/R/T), found by {found}",
+            report.scenario
         ))
     );
+}
+
+/// One titled, dashed lifeline per goroutine, the channel and the clock.
+fn lanes(out: &mut String, height: i64) {
     for (lane, title) in [
         (Lane::Relist, "relist"),
         (Lane::Channel, "eventChannel"),
@@ -82,54 +118,33 @@ pub fn render(report: &Report) -> String {
             height - 110
         );
     }
-    for (i, row) in rows.iter().enumerate() {
-        let y = TOP + ROW * i as i64;
-        match row {
-            Row::Elided(n) => {
-                let _ = writeln!(
-                    out,
-                    r##"<text x="{}" y="{y}" text-anchor="middle" fill="#777">… {n} more steps like these …</text>"##,
-                    WIDTH / 2
-                );
-            }
-            Row::Step(n) => draw_step(&mut out, *n, &lines[*n], y, execution, &report.verdict),
-        }
-    }
-    if let Some(conclusion) = story::conclusion(&report.verdict) {
-        // "Circular wait: relist waits …" → a bold title and the rest wrapped in the box.
-        let (title, body) = conclusion
-            .split_once(": ")
-            .unwrap_or(("Counterexample", conclusion.as_str()));
-        let lines = textwrap::wrap(body, 118);
-        let y = TOP + ROW * rows.len() as i64 + 4;
+}
+
+/// The verdict's conclusion in a red box at `y`: "Circular wait: relist waits …" becomes a
+/// bold title and the rest, wrapped.
+fn conclusion_box(out: &mut String, conclusion: &str, y: i64) {
+    let (title, body) = conclusion
+        .split_once(": ")
+        .unwrap_or(("Counterexample", conclusion));
+    let lines = textwrap::wrap(body, 118);
+    let _ = writeln!(
+        out,
+        r##"<g class="cycle"><rect x="16" y="{y}" width="{}" height="{}" fill="#fdecea" stroke="#c62828" stroke-width="2" rx="6"/>
+<text x="30" y="{}" font-weight="bold" fill="#c62828">{}</text>"##,
+        WIDTH - 32,
+        34 + 20 * lines.len() as i64,
+        y + 22,
+        esc(title)
+    );
+    for (i, line) in lines.iter().enumerate() {
         let _ = writeln!(
             out,
-            r##"<g class="cycle"><rect x="16" y="{y}" width="{}" height="{}" fill="#fdecea" stroke="#c62828" stroke-width="2" rx="6"/>
-<text x="30" y="{}" font-weight="bold" fill="#c62828">{}</text>"##,
-            WIDTH - 32,
-            34 + 20 * lines.len() as i64,
-            y + 22,
-            esc(title)
+            r#"<text x="30" y="{}">{}</text>"#,
+            y + 44 + 20 * i as i64,
+            esc(line)
         );
-        for (i, line) in lines.iter().enumerate() {
-            let _ = writeln!(
-                out,
-                r#"<text x="30" y="{}">{}</text>"#,
-                y + 44 + 20 * i as i64,
-                esc(line)
-            );
-        }
-        out.push_str("</g>\n");
     }
-    if let Some(ring) = cycle {
-        // The cycle the box names, drawn under it (a nested <svg> keeps its own coordinates).
-        let y = TOP + ROW * rows.len() as i64 + 4 + box_height;
-        let x = (WIDTH - wait_for::WIDTH) / 2;
-        let nested = format!(r#"<svg x="{x}" y="{y}" "#);
-        out.push_str(&ring.replacen("<svg ", &nested, 1));
-    }
-    out.push_str("</svg>\n");
-    out
+    out.push_str("</g>\n");
 }
 
 fn draw_step(

@@ -650,6 +650,28 @@ fn outputs_are_opened_before_the_work() {
         !svg.exists(),
         "the empty file made before the check is left behind"
     );
+    // Refused after the path was tried (loom turns kubelet's burst away): nothing is left
+    // behind, and a file the user had is not touched.
+    let kept = dir.path().join("kept.svg");
+    std::fs::write(&kept, "mine").unwrap();
+    for path in [&svg, &kept] {
+        let loom = [
+            "check",
+            "--design",
+            "drop-when-full",
+            "--checker",
+            "loom",
+            "--capacity",
+            "1000",
+            "--pods",
+            "1001",
+            "--svg",
+            path.to_str().unwrap(),
+        ];
+        refused(&pleg_spec(&loom), "loom at kubelet's burst, with --svg");
+    }
+    assert!(!svg.exists(), "a refusal left a file behind");
+    assert_eq!(std::fs::read_to_string(&kept).unwrap(), "mine");
 }
 
 /// loom's counterexamples print a replay too: their trace walked through the explicit machine,

@@ -5,8 +5,9 @@
 //! Two properties. In-process, for thousands of vectors: parsing and validating as `main` does
 //! never panics, and a refusal is one non-empty line. Through the real binary, for hundreds:
 //! the exit status is 0, 1 or 2 (never a panic's 101, an abort's 134 or an internal error's
-//! 70); a refusal is exactly the line validation predicted, on stderr, with nothing on stdout;
-//! and `--json` output validates against docs/schema/pleg-spec.schema.json. The binary runs
+//! 70); a refusal is exactly the line validation predicted, on stderr, with nothing on stdout,
+//! and leaves no file behind; and `--json` output validates against
+//! docs/schema/pleg-spec.schema.json. The binary runs
 //! only the vectors that are refused, ask for help, or check one design at sizes of at most 2
 //! — the rest could ask for hours of search, which is the user's right, not a bug.
 
@@ -15,6 +16,7 @@ use pleg_core::{Design, Named};
 use pleg_spec::cli::{first_line, Cli, Command};
 use pleg_spec::validate::plan_check;
 use proptest::prelude::*;
+use std::path::Path;
 
 mod common;
 
@@ -197,13 +199,13 @@ struct Seen {
 }
 
 /// Runs the binary on `argv` and holds its answer to the properties above.
-fn judge(argv: &[String], seen: &mut Seen) -> Result<(), TestCaseError> {
+fn judge(argv: &[String], seen: &mut Seen, dir: &Path) -> Result<(), TestCaseError> {
     let predicted = refusal(argv);
     if !quick(argv, predicted.is_some()) {
         return Ok(());
     }
     let args: Vec<&str> = argv[1..].iter().map(String::as_str).collect();
-    let out = common::pleg_spec(&args);
+    let out = common::pleg_spec_in(dir, &args);
     seen.runs += 1;
     let code = out.status.code();
     let stderr = String::from_utf8_lossy(&out.stderr);
@@ -214,9 +216,19 @@ fn judge(argv: &[String], seen: &mut Seen) -> Result<(), TestCaseError> {
         code,
         stderr
     );
+    let left: Vec<_> = std::fs::read_dir(dir).unwrap().flatten().collect();
+    for entry in &left {
+        std::fs::remove_file(entry.path()).unwrap();
+    }
     if code == Some(2) {
         seen.refused += 1;
         common::refused(&out, &format!("{argv:?}"));
+        prop_assert!(
+            left.is_empty(),
+            "{:?} was refused and left {:?}",
+            argv,
+            left
+        );
     }
     // An output path is opened first, so its refusal may come before the predicted one.
     let opens_a_file = argv.iter().any(|a| a.starts_with('/'));
@@ -249,7 +261,11 @@ fn the_binary_answers_every_vector_with_a_true_status() {
     let mut runner = TestRunner::new(Config::with_cases(cases));
     let seen = std::cell::RefCell::new(Seen::default());
     let vectors = prop_oneof![argv(), plausible_argv()];
-    let result = runner.run(&vectors, |argv| judge(&argv, &mut seen.borrow_mut()));
+    // Relative output paths (`--svg 0`) land here, not in the source tree.
+    let dir = tempfile::tempdir().expect("a scratch directory");
+    let result = runner.run(&vectors, |argv| {
+        judge(&argv, &mut seen.borrow_mut(), dir.path())
+    });
     if let Err(failure) = result {
         panic!("{failure}");
     }

@@ -2,12 +2,19 @@
 
 #![allow(dead_code)] // each test file uses its own subset
 
+use std::path::Path;
 use std::process::{Command, Output};
 use std::sync::OnceLock;
 
 pub fn pleg_spec(args: &[&str]) -> Output {
+    pleg_spec_in(Path::new("."), args)
+}
+
+/// The binary run in `dir`, where any file a relative path names lands.
+pub fn pleg_spec_in(dir: &Path, args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_pleg-spec"))
         .args(args)
+        .current_dir(dir)
         .env_remove("LOOM_MAX_PREEMPTIONS")
         .output()
         .expect("the binary runs")
