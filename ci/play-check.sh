@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # The play page, tested as a learner would use it, in a real browser (Debian's chromium, driven
-# headless through the DevTools protocol by ci/play_check.py: clicks, keys, links, screenshots).
+# headless by ci/play_check.py through Selenium's WebDriver client and chromedriver: clicks,
+# keys, links, hints, a walk over every state, contrast, screenshots read with Pillow).
 # Also: a counterexample from `check --play` opens at its trace, and `play --serve` serves the
-# page at the address it prints. Cost: about 20 s after the chromium install.
+# page at the address it prints. Cost: about a minute after the packages are installed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-source ci/chromium.sh
+source ci/browser.sh
 
 cargo build --release --quiet -p pleg-spec
 bin=target/release/pleg-spec
@@ -14,12 +15,12 @@ mkdir -p "$out"
 
 echo "== pleg-spec play, played in chromium"
 $bin play --out "$out/play.html" >/dev/null
-python3 ci/play_check.py "$CHROMIUM" "$out/play.html" "$out"
+"$PYTHON" ci/play_check.py "$out/play.html" "$out"
 
 echo "== a counterexample opens at its trace (check --play)"
 $bin check --design evented-health --checker explicit --capacity 2 --events 2 --relists 1 \
     --play "$out/counterexample.html" >/dev/null
-python3 ci/play_check.py "$CHROMIUM" "$out/counterexample.html" "$out" --counterexample gated-stall
+"$PYTHON" ci/play_check.py "$out/counterexample.html" "$out" --counterexample gated-stall
 
 echo "== play --serve serves the page at the address it prints"
 fifo=$(mktemp -u); mkfifo "$fifo"

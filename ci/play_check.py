@@ -1,145 +1,106 @@
 """Plays the generated play page in a real browser, as a learner would, and checks what it says.
 
-Drives headless Chromium through the DevTools protocol over a pipe (--remote-debugging-pipe:
-JSON messages, NUL-terminated, on file descriptors 3 and 4), with Python's standard library
-only. It clicks buttons at their on-screen positions and presses keys, then checks:
+Drives Debian's chromium through Selenium's WebDriver client and chromedriver (Debian packages
+python3-selenium and chromium-driver); screenshots are read with Pillow (python3-pil). It
+clicks buttons with the mouse and presses keys, then checks:
 
-- level 1: three clicks hang kubelet 1.12 — the page says so, tells the story, shows the lesson;
-- level 1: nothing of the solution shows until asked; hints come in three counted stages;
-- level 2: clicking Hint again and again never hangs kubelet 1.14, and the page says why;
-- a shared link, reloaded, opens the very same state;
-- level 5 played from the keyboard reaches kubelet's own livelock;
-- screenshots (1280x800 and a phone's 390x844) are real renderings, with the hang in red and the
-  lesson in green, and the phone layout needs no sideways scrolling;
+- level 1: nothing of the solution shows until asked; hints come in three counted stages, each
+  changing the screen; three clicks and a tick hang kubelet 1.12 — the story, the code pointer on
+  the blocked send, the wait-for cycle, the lesson; the keyboard focus stays on the lane used;
+- level 2: hints lead to the discarded event the resync repairs; level 5 from the keyboard
+  reaches kubelet's own livelock, its loop drawn red in the state map;
+- every level won by hints marks it done, and the last one opens the end screen;
+- a shared link, reloaded, opens the very same state; bad links open a true state and say why;
+- a walk over every state of every level: the pods table, the channel, the health line, the
+  verdict card and the map's ring show exactly the state the model's graph holds;
+- every text has a contrast of at least 4.5:1 (3:1 for large text), buttons under the pointer too;
+- screenshots (1280x800 and a phone's 390x844) are real renderings, the phone's first screen has
+  a Step button and nothing scrolls sideways;
 - no JavaScript error, no console error, and no request for anything outside the file.
 
-Usage: play_check.py CHROMIUM PAGE.html OUT_DIR
-       play_check.py CHROMIUM PAGE.html OUT_DIR --counterexample VERDICT
+Usage: play_check.py PAGE.html OUT_DIR
+       play_check.py PAGE.html OUT_DIR --counterexample VERDICT
 The second form checks a page written by `check --play`: it opens at the counterexample.
 """
-import base64
 import json
 import os
-import subprocess
+import re
 import sys
-import tempfile
 
-sys.path.insert(0, os.path.dirname(__file__))
-from png_check import pixels  # noqa: E402
+from PIL import Image
+from selenium import webdriver
+from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.common.action_chains import ActionChains
+from selenium.webdriver.common.by import By
+
+CONTRAST = """
+const rgb = (c) => (c.match(/[0-9.]+/g) || []).map(Number);
+const lum = ([r, g, b]) => [r, g, b].map(v => { v /= 255; return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4; })
+  .reduce((s, v, i) => s + v * [0.2126, 0.7152, 0.0722][i], 0);
+const background = (e) => {
+  for (; e; e = e.parentElement) { const c = rgb(getComputedStyle(e).backgroundColor); if (c.length < 4 || c[3] > 0) return c; }
+  return [255, 255, 255];
+};
+const ratio = (e) => { const a = lum(rgb(getComputedStyle(e).color)), b = lum(background(e));
+  return (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05); };
+const large = (e) => { const s = getComputedStyle(e), px = parseFloat(s.fontSize);
+  return px >= 24 || (px >= 18.66 && Number(s.fontWeight) >= 700); };
+"""
 
 
 class Browser:
-    def __init__(self, chromium):
-        self.to_browser_r, self.to_browser_w = os.pipe()
-        self.from_browser_r, self.from_browser_w = os.pipe()
-        profile = tempfile.mkdtemp(prefix="play-check-")
-
-        def fds():
-            os.dup2(self.to_browser_r, 3)
-            os.dup2(self.from_browser_w, 4)
-
-        self.process = subprocess.Popen(
-            [chromium, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
-             "--no-first-run", "--disable-background-networking", "--disable-component-update",
-             "--disable-sync", "--hide-scrollbars", f"--user-data-dir={profile}",
-             "--remote-debugging-pipe", "about:blank"],
-            pass_fds=(3, 4), preexec_fn=fds, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        os.close(self.to_browser_r)
-        os.close(self.from_browser_w)
-        self.buffer = b""
-        self.next_id = 0
-        self.session = None
-        self.errors, self.requests, self.events = [], [], []
-
-    def _read(self):
-        while b"\0" not in self.buffer:
-            chunk = os.read(self.from_browser_r, 1 << 16)
-            if not chunk:
-                raise RuntimeError("the browser closed its pipe")
-            self.buffer += chunk
-        message, self.buffer = self.buffer.split(b"\0", 1)
-        return json.loads(message)
-
-    def send(self, method, session=True, **params):
-        self.next_id += 1
-        message = {"id": self.next_id, "method": method, "params": params}
-        if session and self.session:
-            message["sessionId"] = self.session
-        os.write(self.to_browser_w, json.dumps(message).encode() + b"\0")
-        while True:
-            reply = self._read()
-            if reply.get("id") == self.next_id:
-                if "error" in reply:
-                    raise RuntimeError(f"{method}: {reply['error']}")
-                return reply.get("result", {})
-            self._note(reply)
-
-    def _note(self, event):
-        method, params = event.get("method"), event.get("params", {})
-        self.events.append(method)
-        if method == "Runtime.exceptionThrown":
-            self.errors.append(params["exceptionDetails"].get("exception", {}).get("description")
-                               or params["exceptionDetails"].get("text"))
-        elif method == "Runtime.consoleAPICalled" and params.get("type") in ("error", "assert"):
-            self.errors.append("console: " + json.dumps(params.get("args")))
-        elif method == "Log.entryAdded" and params["entry"]["level"] == "error":
-            self.errors.append("log: " + params["entry"].get("text", ""))
-        elif method == "Network.requestWillBeSent":
-            self.requests.append(params["request"]["url"])
-
-    def wait_for(self, method):
-        while method not in self.events:
-            self._note(self._read())
-        self.events.remove(method)
+    def __init__(self):
+        options = webdriver.ChromeOptions()
+        options.binary_location = "/usr/bin/chromium"
+        # The walk over every state replaces the page's history entry hundreds of times a
+        # second, which chromium would otherwise throttle (and log).
+        for flag in ("--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars",
+                     "--disable-background-networking", "--no-first-run",
+                     "--disable-ipc-flooding-protection"):
+            options.add_argument(flag)
+        options.set_capability("goog:loggingPrefs", {"browser": "ALL", "performance": "ALL"})
+        self.driver = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
+        self.errors, self.requests = [], []
 
     def open(self, url, width, height, mobile=False):
-        if self.session is None:
-            target = self.send("Target.createTarget", session=False, url="about:blank")
-            attached = self.send("Target.attachToTarget", session=False,
-                                 targetId=target["targetId"], flatten=True)
-            self.session = attached["sessionId"]
-            for domain in ("Page", "Runtime", "Log", "Network"):
-                self.send(f"{domain}.enable")
-        self.send("Emulation.setDeviceMetricsOverride", width=width, height=height,
-                  deviceScaleFactor=1, mobile=mobile)
+        self.driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", {
+            "width": width, "height": height, "deviceScaleFactor": 1, "mobile": mobile})
         # Through a blank page, so that a new fragment is a fresh load, not an in-page jump.
-        for address in ("about:blank", url):
-            self.events.clear()
-            self.send("Page.navigate", url=address)
-            self.wait_for("Page.loadEventFired")
+        self.driver.get("about:blank")
+        self.driver.get(url)
+        self.collect()
+
+    def collect(self):
+        for entry in self.driver.get_log("browser"):
+            if entry["level"] in ("SEVERE", "WARNING"):
+                self.errors.append(entry["message"])
+        for entry in self.driver.get_log("performance"):
+            message = json.loads(entry["message"])["message"]
+            if message["method"] == "Network.requestWillBeSent":
+                self.requests.append(message["params"]["request"]["url"])
 
     def js(self, expression):
-        result = self.send("Runtime.evaluate", expression=expression, returnByValue=True)
-        if "exceptionDetails" in result:
-            raise RuntimeError(f"{expression}: {result['exceptionDetails']}")
-        return result["result"].get("value")
+        return self.driver.execute_script(f"return ({expression});")
 
     def click(self, selector):
-        """Clicks the centre of the element, as a mouse would (scrolled into view first)."""
-        box = self.js(f"""(() => {{ const e = document.querySelector({json.dumps(selector)});
-            if (!e) return null; e.scrollIntoView({{block: "center"}});
-            const r = e.getBoundingClientRect(); return [r.x + r.width / 2, r.y + r.height / 2, e.disabled]; }})()""")
-        assert box is not None, f"no element {selector}"
-        assert not box[2], f"{selector} is disabled"
-        for kind in ("mousePressed", "mouseReleased"):
-            self.send("Input.dispatchMouseEvent", type=kind, x=box[0], y=box[1], button="left",
-                      clickCount=1)
+        element = self.driver.find_element(By.CSS_SELECTOR, selector)
+        assert element.is_enabled(), f"{selector} is disabled"
+        self.driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", element)
+        ActionChains(self.driver).move_to_element(element).click().perform()
 
     def key(self, key):
-        for kind in ("keyDown", "keyUp"):
-            self.send("Input.dispatchKeyEvent", type=kind, key=key, text=key if kind == "keyDown" else "")
+        ActionChains(self.driver).send_keys(key).perform()
 
     def screenshot(self, path):
-        data = self.send("Page.captureScreenshot", format="png", captureBeyondViewport=True)["data"]
+        shot = self.driver.execute_cdp_cmd(
+            "Page.captureScreenshot", {"format": "png", "captureBeyondViewport": True})
+        import base64
         with open(path, "wb") as f:
-            f.write(base64.b64decode(data))
+            f.write(base64.b64decode(shot["data"]))
 
     def close(self):
-        try:
-            self.send("Browser.close", session=False)
-        except RuntimeError:
-            pass
-        self.process.wait(timeout=30)
+        self.collect()
+        self.driver.quit()
 
 
 def text(browser, selector):
@@ -151,23 +112,98 @@ def step(browser, actor, label):
 
 
 def colours(path):
-    width, height, channels, rows = pixels(path)
+    image = Image.open(path).convert("RGB")
     seen, red, green = set(), 0, 0
-    for row in rows:
-        for x in range(0, len(row), channels):
-            r, g, b = row[x], row[x + 1], row[x + 2]
-            seen.add((r, g, b))
-            red += r > 150 and g < 70 and b < 70
-            green += g > 100 and r < 70 and b < 90
-    return width, height, len(seen), red, green
+    for r, g, b in image.getdata():
+        seen.add((r, g, b))
+        red += r > 150 and g < 70 and b < 70
+        green += g > 100 and r < 70 and b < 90
+    return image.width, image.height, len(seen), red, green
 
 
-def main(chromium, page, out):
+def low_contrast(browser):
+    """Every element with text of its own whose contrast is below WCAG AA."""
+    return browser.driver.execute_script(CONTRAST + """return [...document.querySelectorAll("body *")]
+      .filter(e => e.offsetParent !== null && !e.closest("svg") &&
+                   [...e.childNodes].some(n => n.nodeType === 3 && n.textContent.trim()))
+      .map(e => [e.tagName + (e.id ? "#" + e.id : "") + " " + e.textContent.trim().slice(0, 30), ratio(e), large(e)])
+      .filter(([, r, big]) => r < (big ? 3 : 4.5));""")
+
+
+def hover_contrast(browser, selector):
+    element = browser.driver.find_element(By.CSS_SELECTOR, selector)
+    ActionChains(browser.driver).move_to_element(element).perform()
+    return browser.driver.execute_script(CONTRAST + "return ratio(arguments[0]);", element)
+
+
+def win_by_hints(browser, batches=40):
+    """Asks for hints (the H key, ten at a time) until the level is won."""
+    for _ in range(batches):
+        if browser.js('document.querySelector("#status").className') == "won":
+            return True
+        browser.js("document.activeElement.blur()")
+        browser.key("h" * 10)
+    return browser.js('document.querySelector("#status").className') == "won"
+
+
+def disagreement(shown, i):
+    """What the screen shows that the state `i` it should show does not hold, if anything."""
+    st = shown["state"]
+    if shown["at"] != i:
+        return f"the page opened state {shown['at']}"
+    for p, row in enumerate(shown["rows"]):
+        if row[1] != str(st["records"][p]) or row[2] != str(st["cache"][p]):
+            return f"pod {p} shows {row}"
+        settled = st["settled"][p] if st["settled"] else None
+        synced = str(st["synced"][p]) if not (settled and settled["by"]) else \
+            f"{st['synced'][p]} → {settled['version']} ({settled['by']})"
+        if row[3] != synced:
+            return f"pod {p} synced shows {row[3]}, the state {synced}"
+    if shown["filled"] != len(st["channel"]):
+        return f"{shown['filled']} slots filled, the channel holds {len(st['channel'])}"
+    if st["health"] not in shown["health"]:
+        return f"the health line {shown['health']!r} lacks {st['health']!r}"
+    if (shown["ending"] is not None) != bool(st["verdict"] or st["clean"]):
+        return f"the verdict card is {'shown' if shown['ending'] else 'hidden'}"
+    if st["verdict"] and st["verdict"] not in shown["ending"]:
+        return f"the verdict card says {shown['ending']!r}"
+    if shown["ringed"] != 1 or shown["ring"] != i:
+        return f"the map rings state {shown['ring']}"
+    return None
+
+
+def walk_every_state(browser):
+    """Opens every state of every level and compares the screen with the graph's state."""
+    levels = browser.js("DATA.levels.length")
+    walked = 0
+    for lv in range(levels):
+        count = browser.js(f"DATA.levels[{lv}].states.length")
+        browser.js(f"load({lv}, [])")
+        for i in range(count):
+            shown = browser.js(f"""(() => {{ load({lv}, pathTo({i}));
+              const rows = [...document.querySelectorAll("#pods tbody tr")].map(r => [...r.cells].map(c => c.textContent));
+              return {{at, rows, state: S(), filled: document.querySelectorAll("#channel .slot.filled").length,
+                      health: [...document.querySelectorAll("#clock span")].map(s => s.textContent).join(" | "),
+                      ending: document.querySelector("#ending").hidden ? null : document.querySelector("#ending h2").textContent,
+                      ringed: document.querySelectorAll("#map circle.here").length,
+                      ring: [...document.querySelectorAll("#map circle")].findIndex(c => c.classList.contains("here"))}}; }})()""")
+            wrong = disagreement(shown, i)
+            assert wrong is None, f"level {lv + 1}, state {i}: {wrong}"
+            if walked == 0:
+                # The comparison can fail: the same screen with one pod's record altered.
+                shown["rows"][0][1] += "9"
+                assert disagreement(shown, i) is not None, "a wrong pods table went unnoticed"
+            walked += 1
+    print(f"walked {walked} states")
+    return walked
+
+
+def main(page, out):
     os.makedirs(out, exist_ok=True)
     url = "file://" + os.path.abspath(page)
-    browser = Browser(chromium)
+    browser = Browser()
     try:
-        # Level 1, by clicks: start the relist, fill the one slot, block on the next, let the clock tick.
+        # Level 1, by clicks: start the relist, fill the one slot, block on the next, tick.
         browser.open(url, 1280, 800)
         assert "Level 1: Hang kubelet 1.12" in text(browser, "#level-title")
         # Nothing of the solution shows until asked; hints come in stages, each counted.
@@ -183,9 +219,12 @@ def main(chromium, page, out):
         browser.click("#hint")
         assert "Hint 3 of 3: relist: start the relist" in text(browser, "#hint-text")
         assert browser.js('document.querySelectorAll("button.hinted").length') == 1
-        here = 'document.querySelector(\'.listing .here\').textContent'
+        ring = 'document.querySelector("#map circle.here").getAttribute("cx")'
+        here = "document.querySelector('.listing .here').textContent"
         assert "updateRelistTime" in browser.js(here), browser.js(here)
+        before = browser.js(ring)
         step(browser, "relist", "start the relist")
+        assert browser.js(ring) != before, "the map's ring did not move with the state"
         assert not text(browser, "#hint-text"), "a move ends the hint"
         assert "range eventsByPodID" in browser.js(here), "relist's pointer did not move to its loop"
         focused = browser.js('document.activeElement.dataset.actor || document.activeElement.id')
@@ -205,9 +244,16 @@ def main(chromium, page, out):
         assert arrows == 4, f"the wait-for cycle is not drawn: {arrows} arrows"
         lesson = text(browser, "#lesson")
         assert "circular wait of kubernetes#72482" in lesson and "null" not in lesson, lesson
-        assert browser.js('document.querySelector("#lesson").hidden') is False
+        assert browser.js('document.querySelector("nav button.done") !== null'), "level 1 is not marked done"
+        caption = text(browser, "#map-caption")
+        assert re.search(r"^\d+ states, .* the goal is \d+ of them", caption), caption
         relist_button = browser.js('document.querySelector(\'button[data-actor="relist"]\').disabled')
         assert relist_button is True, "relist must be unable to move once blocked"
+        bad = low_contrast(browser)
+        assert not bad, f"text below WCAG AA contrast: {bad}"
+        for selector in ("#hint", 'nav button[aria-current="true"]', "#undo"):
+            ratio = hover_contrast(browser, selector)
+            assert ratio >= 4.5, f"{selector} under the pointer has contrast {ratio:.2f}"
         hang = os.path.join(out, "play-hang.png")
         browser.screenshot(hang)
         width, height, seen, red, green = colours(hang)
@@ -218,36 +264,42 @@ def main(chromium, page, out):
         browser.click("#undo")
         before = (text(browser, "#status"), text(browser, "#trace"))
         link = browser.js('document.querySelector("#link").value')
-        assert "#level=1&path=s.v0.v1" in link, link
+        # From a file the link is the page's name and the state, opened beside the page.
+        assert link == os.path.basename(page) + "#level=1&path=s.v0.v1", link
+        link = "file://" + os.path.join(os.path.dirname(os.path.abspath(page)), link)
         browser.open(link, 1280, 800)
         after = (text(browser, "#status"), text(browser, "#trace"))
-        # The link carries the state, not the hints asked for (a fresh page has asked none).
         assert before[1] == after[1], f"the link {link} opened another state: {after} != {before}"
         assert after[0].startswith("Goal: deadlock") and before[0].startswith("Goal: deadlock")
 
-        # Level 2: no stall is reachable; the goal is the discarded event, won by asking hints.
+        # Level 2: no stall is reachable; the goal is the discarded event, found by hints.
         browser.click('nav button:nth-of-type(2)')
         assert "Find the discarded event" in text(browser, "#level-title")
-        status = text(browser, "#status")
-        assert "No stall of any kind is reachable" in status, status
-        for _ in range(40):
-            if "Found:" in text(browser, "#status"):
-                break
-            browser.click("#hint")
+        assert "No stall of any kind is reachable" in text(browser, "#status")
+        assert win_by_hints(browser), "hints never found the discarded event"
         status = text(browser, "#status")
         assert "Found: relist discarded an event" in status and "kubelet_pleg_discard_events" in status, status
-        pods = text(browser, "#pods")
-        assert "(resync)" in pods, f"the pods table does not apply the resync the story tells: {pods}"
-        story = text(browser, "#trace")
-        assert "discard" in story, story
+        assert "(resync)" in text(browser, "#pods"), "the pods table does not apply the resync the story tells"
+        assert "discard" in text(browser, "#trace")
+        assert not low_contrast(browser), "level 2's end breaks the contrast"
 
         # Level 5 from the keyboard: relist starts (R), visits pods 0 and 1, the clock ticks (C).
         browser.open(url + "#level=5&path=", 1280, 800)
         for key in ("r", "0", "1", "c"):
             browser.key(key)
-        status = text(browser, "#status")
-        assert "You reached it: livelock" in status, status
+        assert "You reached it: livelock" in text(browser, "#status"), text(browser, "#status")
         assert "Livelock" in text(browser, "#ending")
+        loops = browser.js('document.querySelectorAll("#map line.loop").length')
+        assert loops >= 1, "the livelock's loop is not drawn on the map"
+
+        # Every level won (hints, one after another): each is marked done, then the end screen.
+        browser.open(url, 1280, 800)
+        for lv in range(browser.js("DATA.levels.length")):
+            browser.click(f"nav button:nth-of-type({lv + 1})")
+            assert win_by_hints(browser), f"level {lv + 1} was not won by its hints"
+        assert browser.js('document.querySelectorAll("nav button.done").length') == browser.js("DATA.levels.length")
+        end = text(browser, "#done")
+        assert "Every level done" in end and "hints asked" in end, end
 
         # Bad links say what they could not follow, and open somewhere true.
         browser.open(url + "#level=abc", 1280, 800)
@@ -261,7 +313,12 @@ def main(chromium, page, out):
         assert 'stops at "zz"' in said and "1 of 3 moves" in said, said
         assert "Level 2:" in text(browser, "#level-title")
 
-        # A phone: readable, no sideways scrolling, the lesson still there.
+        walked = walk_every_state(browser)
+
+        # A phone: a Step button on the first screen, no sideways scrolling, the hang readable.
+        browser.open(url, 390, 844, mobile=True)
+        bottom = browser.js('document.querySelector("#lanes button").getBoundingClientRect().bottom')
+        assert bottom <= 844, f"the first Step button is below a phone's first screen ({bottom}px)"
         browser.open(url + "#level=1&path=s.v0.v1.t", 390, 844, mobile=True)
         overflow = browser.js("document.documentElement.scrollWidth - window.innerWidth")
         assert overflow <= 0, f"the page scrolls sideways by {overflow}px on a phone"
@@ -271,16 +328,18 @@ def main(chromium, page, out):
         print(f"{phone}: {width}x{height}, {seen} colours, {red} red, {green} green pixels")
         assert width == 390 and seen > 20 and red > 100 and green > 100
 
+        browser.collect()
         assert not browser.errors, f"the page reported errors: {browser.errors}"
         outside = [u for u in browser.requests if not u.startswith(("file://", "about:", "data:"))]
         assert not outside, f"the page fetched {outside}"
     finally:
         browser.close()
-    print("play page: level 1 hung by clicks (code pointers and the cycle drawn), level 2's discard found by hints, links replay, keyboard and phone work")
+    print(f"play page: level 1 hung by clicks, hints in stages, every level won and the end screen shown, "
+          f"{walked} states walked and each shown as the model holds it, contrast AA, links, keyboard and phone work")
 
 
-def counterexample(chromium, page, verdict):
-    browser = Browser(chromium)
+def counterexample(page, verdict):
+    browser = Browser()
     try:
         browser.open("file://" + os.path.abspath(page), 1280, 800)
         status = text(browser, "#status")
@@ -288,6 +347,7 @@ def counterexample(chromium, page, verdict):
         assert "the counterexample" in text(browser, "#level-title")
         steps = browser.js('document.querySelectorAll("#trace li").length')
         assert steps >= 3, f"the trace has {steps} lines"
+        browser.collect()
         assert not browser.errors, f"the page reported errors: {browser.errors}"
     finally:
         browser.close()
@@ -295,7 +355,7 @@ def counterexample(chromium, page, verdict):
 
 
 if __name__ == "__main__":
-    if len(sys.argv) == 6 and sys.argv[4] == "--counterexample":
-        counterexample(sys.argv[1], sys.argv[2], sys.argv[5])
+    if len(sys.argv) == 5 and sys.argv[3] == "--counterexample":
+        counterexample(sys.argv[1], sys.argv[4])
     else:
-        main(*sys.argv[1:4])
+        main(*sys.argv[1:3])

@@ -5,7 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-source ci/chromium.sh
+source ci/browser.sh
 
 out=target/svg-check
 mkdir -p "$out"
@@ -22,4 +22,4 @@ rm -f "$out/counterexample.png"
     --user-data-dir="$(mktemp -d)" --hide-scrollbars --window-size=1120,"$height" \
     --screenshot="$out/counterexample.png" "file://$PWD/$out/counterexample.svg" 2>/dev/null
 
-python3 ci/png_check.py "$out/counterexample.png"
+"$PYTHON" ci/png_check.py "$out/counterexample.png"

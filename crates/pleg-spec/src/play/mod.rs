@@ -285,14 +285,9 @@ fn level_data(level: &Level) -> Result<LevelData, String> {
         .map(|i| {
             let ending = ending(&s, &paths[i], graph.failure[i].is_some() || graph.clean[i])?;
             let won = level.goal.won(&graph, i);
-            Ok(state_data(
-                &graph,
-                &code,
-                i,
-                &context,
-                (distance[i], won),
-                ending,
-            ))
+            let mut data = state_data(&graph, &code, i, &context, (distance[i], won), ending);
+            data.depth = paths[i].len();
+            Ok(data)
         })
         .collect::<Result<Vec<_>, String>>()?;
     let resync_endings = (level.goal == Goal::Failure(vec![VerdictKind::LostUpdate])).then(|| {

@@ -15,6 +15,8 @@ use serde::Serialize;
 
 #[derive(Serialize)]
 pub(super) struct StateData {
+    /// Moves from the level's start on a shortest path (the column of the state map).
+    pub(super) depth: usize,
     relist: String,
     relist_number: u32,
     now: u32,
@@ -90,6 +92,7 @@ pub(super) fn state_data(
     let health = pods.health(st);
     let (ending, conclusion) = ending.unzip();
     StateData {
+        depth: 0,
         relist: match st.relist {
             RelistAt::Start(r) => format!("about to start relist #{r}"),
             RelistAt::Visiting(r) => format!("in relist #{r}: visiting the pods that changed"),
