@@ -159,8 +159,8 @@ def disagreement(shown, i):
             f"{st['synced'][p]} → {settled['version']} ({settled['by']})"
         if row[3] != synced:
             return f"pod {p} synced shows {row[3]}, the state {synced}"
-    if shown["filled"] != len(st["channel"]):
-        return f"{shown['filled']} slots filled, the channel holds {len(st['channel'])}"
+    if shown["slots"] != [f"pod {p}" for p in st["channel"]]:
+        return f"the channel shows {shown['slots']}, the state holds pods {st['channel']}"
     if st["health"] not in shown["health"]:
         return f"the health line {shown['health']!r} lacks {st['health']!r}"
     if (shown["ending"] is not None) != bool(st["verdict"] or st["clean"]):
@@ -182,7 +182,7 @@ def walk_every_state(browser):
         for i in range(count):
             shown = browser.js(f"""(() => {{ load({lv}, pathTo({i}));
               const rows = [...document.querySelectorAll("#pods tbody tr")].map(r => [...r.cells].map(c => c.textContent));
-              return {{at, rows, state: S(), filled: document.querySelectorAll("#channel .slot.filled").length,
+              return {{at, rows, state: S(), slots: [...document.querySelectorAll("#channel .slot.filled")].map(e => e.textContent),
                       health: [...document.querySelectorAll("#clock span")].map(s => s.textContent).join(" | "),
                       ending: document.querySelector("#ending").hidden ? null : document.querySelector("#ending h2").textContent,
                       ringed: document.querySelectorAll("#map circle.here").length,

@@ -363,14 +363,20 @@ fn describe_sync_loop(execution: &Execution, step: &Step) -> (String, String) {
                 .to_owned(),
             "iterate (ungated)".to_owned(),
         ),
-        Action::Received { event } => (
-            format!(
-                "syncLoopIteration receives pod {}'s event (relist #{}) and syncs pod {} from \
-                 the pod cache: eventChannel {len}/{cap}",
-                event.pod, event.relist, event.pod
-            ),
-            format!("receive pod {} (relist #{})", event.pod, event.relist),
-        ),
+        Action::Received { event } => {
+            let from = match event.relist {
+                0 => String::new(),
+                r => format!(" (relist #{r})"),
+            };
+            (
+                format!(
+                    "syncLoopIteration receives pod {}'s event{from} and syncs pod {} from the \
+                     pod cache: eventChannel {len}/{cap}",
+                    event.pod, event.pod
+                ),
+                format!("receive pod {}{from}", event.pod),
+            )
+        }
         _ => (
             "eventChannel closed and drained; syncLoop returns".to_owned(),
             "channel drained; return".to_owned(),

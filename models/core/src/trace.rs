@@ -31,7 +31,9 @@ crate::named! {
 }
 
 /// One pod lifecycle event: relist number `relist` (from 1) saw pod `pod` (from 0) change to
-/// `version`.
+/// `version`. `relist` is 0 where the teller does not know which relist sent the event (the play
+/// page: a state of the model holds the channel's pods, not the relists that sent them); the
+/// story then leaves the relist out.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct EventId {
     pub relist: u32,

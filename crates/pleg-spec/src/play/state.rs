@@ -18,7 +18,6 @@ pub(super) struct StateData {
     /// Moves from the level's start on a shortest path (the column of the state map).
     pub(super) depth: usize,
     relist: String,
-    relist_number: u32,
     now: u32,
     relist_time: Option<u32>,
     ticks_left: u32,
@@ -63,7 +62,6 @@ struct MoveData {
     token: String,
     to: usize,
     /// The story line the move adds (`None`: a gate pass, which the story does not tell).
-    /// `{relist}` stands for the relist number of the event received, which the page tracks.
     story: Option<String>,
 }
 
@@ -84,11 +82,6 @@ pub(super) fn state_data(
     let pods = &graph.model;
     let s = &pods.scenario;
     let st = &graph.states[i];
-    let relist_number = match st.relist {
-        RelistAt::Start(r) => r - 1,
-        RelistAt::Visiting(r) | RelistAt::Sending(r) => r,
-        RelistAt::Finish | RelistAt::Done => s.relists,
-    };
     let health = pods.health(st);
     let (ending, conclusion) = ending.unzip();
     StateData {
@@ -100,7 +93,6 @@ pub(super) fn state_data(
             RelistAt::Finish => "every relist ran".to_owned(),
             RelistAt::Done => "finished (end of the bounded run)".to_owned(),
         },
-        relist_number,
         now: st.now,
         relist_time: st.relist_time,
         ticks_left: s.clock_ticks() - st.now,
@@ -204,8 +196,8 @@ fn story_line(
     next: &State,
     context: &Execution,
 ) -> Option<String> {
-    // The event a receive takes is the channel's head; its relist number is the page's to
-    // fill in (the state keeps which pod, not which relist): "relist #0" never occurs.
+    // The event a receive takes is the channel's head. The state keeps which pod, not which
+    // relist sent it, so the relist is left unknown (0) and the story leaves it out.
     let head = st.channel.first().map(|&pod| pleg_core::EventId {
         relist: 0,
         pod: u32::from(pod),
@@ -227,7 +219,7 @@ fn story_line(
     let stale = |s: &State| matches!(pods.health(s), Err(pleg_core::Unhealthy::Stale { .. }));
     let became = mv == Move::Tick && stale(next) && !stale(st);
     let line = story::describe_step(context, &step, stale(next), became);
-    Some(line.text.replace("(relist #0)", "(relist #{relist})"))
+    Some(line.text)
 }
 
 /// An actor's next statement in kubelet's words (its Go is the marked line of its listing).
