@@ -748,3 +748,41 @@ fn a_loom_counterexample_replays_to_the_same_story() {
     assert_eq!(story(again), story(cx), "{command}");
     assert!(story(cx).len() >= 4);
 }
+
+/// `laws` on a grid that starts above capacity 1 tells one story: every boundary row agrees
+/// and the closing line says every law holds (once, boundary rows said DIFFERS above "Every law
+/// holds", exit 0); with one threshold the threshold law is reported untested, not "agree".
+#[test]
+fn laws_reports_agree_with_themselves() {
+    let grid = [
+        "laws",
+        "--capacities",
+        "5,6",
+        "--pods",
+        "3",
+        "--relists",
+        "2",
+        "--changes",
+        "2",
+        "--thresholds",
+        "0",
+    ];
+    let out = pleg_spec(&grid);
+    let table = String::from_utf8(out.stdout).unwrap();
+    assert_eq!(out.status.code(), Some(0), "{table}");
+    assert!(
+        !table.contains("DIFFERS") && table.contains("Every law holds"),
+        "{table}"
+    );
+    assert!(table.contains("untested: one threshold"), "{table}");
+    let mut args = grid.to_vec();
+    args.push("--json");
+    let report = json(&pleg_spec(&args));
+    assert_eq!(report["all_confirmed"], true);
+    assert_eq!(report["threshold"], serde_json::Value::Null);
+    for law in report["laws"].as_array().unwrap() {
+        for b in law["boundaries"].as_array().unwrap() {
+            assert_eq!(b["found"], b["predicted"], "{b}");
+        }
+    }
+}
