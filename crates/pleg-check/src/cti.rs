@@ -24,9 +24,9 @@ use std::collections::HashSet;
 pub enum Finding {
     /// The machine reaches the counterexample's state (or, for a boundary, does not reach the
     /// failure the law claims): the claim is false at these sizes.
-    Reachable { scenario: String },
+    Reachable { scenario: Scenario },
     /// The machine never reaches it at these sizes: the invariant is too weak there.
-    Unreachable { scenario: String },
+    Unreachable { scenario: Scenario },
     /// No counterexample exists at small sizes (capacity ≤ 4, pods ≤ 3, changes ≤ 3).
     NoSmallOne,
 }
@@ -76,21 +76,20 @@ pub fn scenario_of(design: Design, values: &Env, resync: bool) -> Scenario {
 pub fn answer(ob: &Obligation, values: &Env, kind: Option<VerdictKind>) -> Finding {
     let lost_update = kind == Some(VerdictKind::LostUpdate) || ob.design == Design::RecordAfterSend;
     let scenario = scenario_of(ob.design, values, !lost_update);
-    let label = format!("{} {}", ob.design, scenario.label());
     if ob.step == "boundary" {
         let reaches = kind.is_some_and(|k| {
             reachable(&scenario, false).is_ok_and(|failures| failures.contains(&k))
         });
         return if reaches {
-            Finding::Unreachable { scenario: label }
+            Finding::Unreachable { scenario }
         } else {
-            Finding::Reachable { scenario: label }
+            Finding::Reachable { scenario }
         };
     }
     if reaches_counterexample(&scenario, ob, values) {
-        Finding::Reachable { scenario: label }
+        Finding::Reachable { scenario }
     } else {
-        Finding::Unreachable { scenario: label }
+        Finding::Unreachable { scenario }
     }
 }
 

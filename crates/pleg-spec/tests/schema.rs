@@ -171,3 +171,27 @@ fn the_pages_example_validates() {
     let value: Value = serde_json::from_str(&plain).expect("the example is JSON once uncommented");
     assert_eq!(schema_errors(&value), None);
 }
+
+/// A refuted theorem's small counterexample, as `prove --json` would print it, validates: the
+/// finding names its scenario with the fields every result has.
+#[test]
+fn a_refutations_finding_validates() {
+    use pleg_check::cti::Finding;
+    let finding = Finding::Reachable {
+        scenario: pleg_core::Scenario::smallest(Design::DropWhenFull),
+    };
+    let output = serde_json::json!({
+        "solvers": ["z3 4.8.12"],
+        "theorems": [{
+            "statement": "a law moved by one",
+            "designs": ["drop-when-full"],
+            "law": null,
+            "obligations": [{"design": "drop-when-full", "step": "boundary",
+                             "answers": [["z3", {"answer": "refuted", "values": [["C", 1]]}]]}],
+            "seconds": 0.1,
+            "outcome": "refuted",
+            "small_counterexample": {"step": "boundary", "values": [["C", 1]], "finding": finding},
+        }],
+    });
+    assert_eq!(schema_errors(&output), None);
+}
