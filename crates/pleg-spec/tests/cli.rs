@@ -581,6 +581,19 @@ fn the_edges_once_found_are_refused_in_one_line() {
     }
 }
 
+/// What loom turns away: kubelet's burst, too many map orders to explore one by one.
+const LOOM_AT_KUBELETS_BURST: [&str; 9] = [
+    "check",
+    "--design",
+    "drop-when-full",
+    "--checker",
+    "loom",
+    "--capacity",
+    "1000",
+    "--pods",
+    "1001",
+];
+
 /// Help that comes from the code: every subcommand's loom default is the code's, and loom's
 /// too-large hint names what multiplies the explorations (once it said "0 relists").
 #[test]
@@ -595,18 +608,10 @@ fn help_and_hints_say_what_the_code_does() {
         help.ends_with(&pleg_spec::cli::legend()),
         "the legend is not in check --help"
     );
-    let burst = [
-        "check",
-        "--design",
-        "drop-when-full",
-        "--checker",
-        "loom",
-        "--capacity",
-        "1000",
-        "--pods",
-        "1001",
-    ];
-    let line = refused(&pleg_spec(&burst), "loom at kubelet's burst");
+    let line = refused(
+        &pleg_spec(&LOOM_AT_KUBELETS_BURST),
+        "loom at kubelet's burst",
+    );
     assert!(
         line.contains("1001 pods") && line.contains("among 1 relist:"),
         "{line}"
@@ -655,19 +660,8 @@ fn outputs_are_opened_before_the_work() {
     let kept = dir.path().join("kept.svg");
     std::fs::write(&kept, "mine").unwrap();
     for path in [&svg, &kept] {
-        let loom = [
-            "check",
-            "--design",
-            "drop-when-full",
-            "--checker",
-            "loom",
-            "--capacity",
-            "1000",
-            "--pods",
-            "1001",
-            "--svg",
-            path.to_str().unwrap(),
-        ];
+        let mut loom = LOOM_AT_KUBELETS_BURST.to_vec();
+        loom.extend(["--svg", path.to_str().unwrap()]);
         refused(&pleg_spec(&loom), "loom at kubelet's burst, with --svg");
     }
     assert!(!svg.exists(), "a refusal left a file behind");

@@ -69,6 +69,17 @@ fn vocabulary() -> Vec<(String, Vec<Flag>)> {
         .collect()
 }
 
+/// Appends the options `picks` chooses (an option and one of its values, each modulo).
+fn push_options(argv: &mut Vec<String>, options: &[Flag], picks: &[(usize, usize)]) {
+    for &(o, v) in picks {
+        let (flag, values) = &options[o % options.len()];
+        argv.push(flag.clone());
+        if !values.is_empty() {
+            argv.push(values[v % values.len()].clone());
+        }
+    }
+}
+
 /// An argument vector: a subcommand and up to six options, each with one of its values.
 fn argv() -> impl Strategy<Value = Vec<String>> {
     let vocabulary = vocabulary();
@@ -80,13 +91,7 @@ fn argv() -> impl Strategy<Value = Vec<String>> {
         .prop_map(move |(sub, picks)| {
             let (name, options) = &vocabulary[sub];
             let mut argv = vec!["pleg-spec".to_owned(), name.clone()];
-            for (o, v) in picks {
-                let (flag, values) = &options[o % options.len()];
-                argv.push(flag.clone());
-                if !values.is_empty() {
-                    argv.push(values[v % values.len()].clone());
-                }
-            }
+            push_options(&mut argv, options, &picks);
             argv
         })
 }
@@ -167,13 +172,7 @@ fn plausible_argv() -> impl Strategy<Value = Vec<String>> {
                 ["--path", "s.v0.v1.t"]
             };
             argv.extend(how.map(str::to_owned));
-            for (o, v) in picks {
-                let (flag, values) = &options[o % options.len()];
-                argv.push(flag.clone());
-                if !values.is_empty() {
-                    argv.push(values[v % values.len()].clone());
-                }
-            }
+            push_options(&mut argv, options, &picks);
             argv
         })
 }
