@@ -381,3 +381,54 @@ fn every_count_is_the_same_on_one_thread_and_on_two() {
     }
     assert!(shared >= 3, "the parallel path barely ran");
 }
+
+/// The page graph's two searches are what they say: `path_to` leads to its state and no edge
+/// offers a shorter way (so every path is a shortest one), and `distances_to` is 0 exactly at
+/// the goal (here: every final state) and otherwise one more than the nearest successor's (`None` when no successor has
+/// one) — the equations that define the distance, checked at every state of four scenarios.
+#[test]
+fn the_page_graphs_paths_are_shortest_and_its_distances_exact() {
+    use pleg_check::explicit::graph::Graph;
+    let mut checked = 0;
+    for (design, gate) in [
+        (Design::Blocking, Gate::Wait),
+        (Design::Blocking, Gate::Retry),
+        (Design::DropWhenFull, Gate::Wait),
+        (Design::EventedHealth, Gate::Wait),
+    ] {
+        let scenario = Scenario {
+            capacity: 1,
+            pods: 2,
+            relists: 2,
+            gate,
+            ..Scenario::smallest(design)
+        };
+        let graph = Graph::explore(&scenario, 100_000).unwrap();
+        let goal = |s: usize| graph.failure[s].is_some() || graph.clean[s];
+        let distance = graph.distances_to(goal);
+        assert!(graph.path_to(0).is_empty());
+        for (s, out) in graph.moves.iter().enumerate() {
+            let path = graph.path_to(s);
+            assert_eq!(graph.follow(&path), Some(s), "{design}: path to {s}");
+            for &(_, to) in out {
+                assert!(
+                    graph.path_to(to).len() <= path.len() + 1,
+                    "{design}: {s}→{to}"
+                );
+            }
+            let nearest = out.iter().filter_map(|&(_, to)| distance[to]).min();
+            let expected = if goal(s) {
+                Some(0)
+            } else {
+                nearest.map(|d| d + 1)
+            };
+            assert_eq!(distance[s], expected, "{design}: distance at {s}");
+        }
+        assert!(
+            distance.iter().any(|d| d.is_some_and(|d| d >= 2)),
+            "{design}: a far goal"
+        );
+        checked += graph.states.len();
+    }
+    assert!(checked > 100, "{checked} states");
+}

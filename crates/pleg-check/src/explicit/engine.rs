@@ -304,7 +304,10 @@ impl Adjacency {
     }
 }
 
-/// Tarjan's strongly connected components, iteratively (layers can be deep).
+/// Tarjan's strongly connected components, iteratively: a layer can hold millions of states in
+/// one long chain, deeper than a thread's stack, and petgraph's `tarjan_scc` recurses once per
+/// state of a path (its iterative `kosaraju_scc` walks the graph twice and needs it reversed).
+/// This one reads the layer's adjacency array in place.
 fn strongly_connected(graph: &Adjacency) -> Vec<Vec<usize>> {
     const UNSEEN: usize = usize::MAX;
     let n = graph.len();

@@ -7,10 +7,10 @@ use super::moves::Move;
 use super::pods::{self, Pods};
 use crate::{CheckError, VerdictKind};
 use indexmap::IndexSet;
+use petgraph::graph::{DiGraph, NodeIndex};
 use pleg_core::{Actor, Scenario};
 use pleg_explicit::{End, StateMachine as Model};
 use rustc_hash::FxBuildHasher;
-use std::collections::VecDeque;
 
 /// Every reachable state of one scenario, with its moves.
 #[derive(Debug, Clone)]
@@ -20,6 +20,9 @@ pub struct Graph {
     pub states: Vec<pods::State>,
     /// For each state, its enabled moves and the state each leads to.
     pub moves: Vec<Vec<(Move, usize)>>,
+    /// For each state but the initial one, the state and move that first reached it. The
+    /// exploration is breadth-first, so these form a tree of shortest paths from the start.
+    pub parent: Vec<Option<(usize, Move)>>,
     /// For each state, the failure it shows: a stall or lost update at a state with no move
     /// left, or a livelock on a fair cycle. `None`: none (yet).
     pub failure: Vec<Option<VerdictKind>>,
@@ -40,6 +43,7 @@ impl Graph {
         let mut states: IndexSet<pods::State, FxBuildHasher> = IndexSet::default();
         states.insert(model.initial());
         let mut moves = Vec::new();
+        let mut parent = vec![None];
         let mut enabled = Vec::new();
         let mut at = 0;
         while at < states.len() {
@@ -50,7 +54,11 @@ impl Graph {
                 .iter()
                 .map(|&mv| {
                     let next = model.step(&state, mv).expect("an enabled move steps");
-                    (mv, states.insert_full(next).0)
+                    let (to, new) = states.insert_full(next);
+                    if new {
+                        parent.push(Some((at, mv)));
+                    }
+                    (mv, to)
                 })
                 .collect();
             moves.push(out);
@@ -87,35 +95,44 @@ impl Graph {
             model,
             states,
             moves,
+            parent,
             failure,
             clean,
         })
     }
 
-    /// For each state, the fewest moves to a state where `goal` holds (`None`: unreachable).
+    /// For each state, the fewest moves to a state where `goal` holds (`None`: unreachable):
+    /// Dijkstra over the moves reversed, from one extra node with an edge to every goal state.
     pub fn distances_to(&self, goal: impl Fn(usize) -> bool) -> Vec<Option<u32>> {
-        let mut into: Vec<Vec<usize>> = vec![Vec::new(); self.states.len()];
-        for (from, out) in self.moves.iter().enumerate() {
-            for &(_, to) in out {
-                into[to].push(from);
-            }
+        let n = self.states.len();
+        let goals = NodeIndex::new(n);
+        let mut reversed = DiGraph::<(), ()>::with_capacity(n + 1, n);
+        for _ in 0..=n {
+            reversed.add_node(());
         }
-        let mut distance = vec![None; self.states.len()];
-        let mut queue = VecDeque::new();
-        for s in (0..self.states.len()).filter(|&s| goal(s)) {
-            distance[s] = Some(0);
-            queue.push_back(s);
+        reversed.extend_with_edges(
+            self.moves
+                .iter()
+                .enumerate()
+                .flat_map(|(from, out)| out.iter().map(move |&(_, to)| (to, from)))
+                .chain((0..n).filter(|&s| goal(s)).map(|s| (n, s)))
+                .map(|(a, b)| (a as u32, b as u32)),
+        );
+        let from_goals = petgraph::algo::dijkstra(&reversed, goals, None, |_| 1u32);
+        (0..n)
+            .map(|s| from_goals.get(&NodeIndex::new(s)).map(|d| d - 1))
+            .collect()
+    }
+
+    /// The moves of a shortest path from the initial state to `state`.
+    pub fn path_to(&self, mut state: usize) -> Vec<Move> {
+        let mut path = Vec::new();
+        while let Some((from, mv)) = self.parent[state] {
+            path.push(mv);
+            state = from;
         }
-        while let Some(s) = queue.pop_front() {
-            let d = distance[s].expect("queued states have a distance");
-            for &from in &into[s] {
-                if distance[from].is_none() {
-                    distance[from] = Some(d + 1);
-                    queue.push_back(from);
-                }
-            }
-        }
-        distance
+        path.reverse();
+        path
     }
 
     /// The state a path of moves leads to from the initial state, if every move is enabled.

@@ -18,7 +18,6 @@ use pleg_check::{story, VerdictKind};
 use pleg_core::{Design, Execution, Gate, MapOrder, Named, Scenario};
 use serde::{Deserialize, Serialize};
 use state::{state_data, LineData, StateData};
-use std::collections::VecDeque;
 
 /// The levels, as written in `play/levels.toml`.
 const LEVELS: &str = include_str!("../../play/levels.toml");
@@ -278,7 +277,7 @@ fn level_data(level: &Level) -> Result<LevelData, String> {
     let s = level.scenario;
     let graph = Graph::explore(&s, MAX_STATES).map_err(|e| e.to_string())?;
     let distance = graph.distances_to(|i| level.goal.won(&graph, i).is_some());
-    let paths = shortest_paths(&graph);
+    let paths: Vec<Vec<Move>> = (0..graph.states.len()).map(|i| graph.path_to(i)).collect();
     let context = Execution::empty(s.channel_capacity(), s.threshold);
     let code = code::listings(&s);
     let states = (0..graph.states.len())
@@ -327,34 +326,6 @@ fn level_data(level: &Level) -> Result<LevelData, String> {
         resync_endings,
         why: why(&level.goal),
     })
-}
-
-/// A shortest path from the initial state to every state (breadth-first parents).
-fn shortest_paths(graph: &Graph) -> Vec<Vec<Move>> {
-    let mut parent: Vec<Option<(usize, Move)>> = vec![None; graph.states.len()];
-    let mut seen = vec![false; graph.states.len()];
-    seen[0] = true;
-    let mut queue = VecDeque::from([0]);
-    while let Some(at) = queue.pop_front() {
-        for &(mv, to) in &graph.moves[at] {
-            if !seen[to] {
-                seen[to] = true;
-                parent[to] = Some((at, mv));
-                queue.push_back(to);
-            }
-        }
-    }
-    (0..graph.states.len())
-        .map(|mut at| {
-            let mut path = Vec::new();
-            while let Some((from, mv)) = parent[at] {
-                path.push(mv);
-                at = from;
-            }
-            path.reverse();
-            path
-        })
-        .collect()
 }
 
 /// How a run that reached a final state ends, told by the same replay `pleg-spec replay
