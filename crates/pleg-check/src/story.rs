@@ -250,26 +250,8 @@ fn pods(n: u32) -> String {
 /// What relist did: a start, a send (through, blocked or discarded), the end of a relist.
 fn describe_relist(execution: &Execution, step: &Step) -> (String, String) {
     let (cap, len) = (execution.capacity, step.channel_len);
-    let updated = |event: &EventId| {
-        format!(
-            "pod cache and podRecords updated for pod {} (version {})",
-            event.pod, event.version
-        )
-    };
     match step.action {
-        // A count of 0 is one the teller does not know yet (the play page, which tells a move
-        // before the relist has decided how many pods it visits): it is left out, not guessed.
-        Action::RelistStarted { relist, changed } => (
-            format!(
-                "relist #{relist} starts: updateRelistTime({}) — PLEG last seen active now{}",
-                step.now,
-                match changed {
-                    0 => String::new(),
-                    n => format!("; {} changed since podRecords last saw them", pods(n)),
-                }
-            ),
-            format!("relist #{relist}: relistTime = {}", step.now),
-        ),
+        Action::RelistStarted { relist, changed } => describe_start(step, relist, changed),
         Action::Sent { event, index, of } => (
             format!(
                 "{}; g.eventChannel <- event {} (pod {}, relist #{}): eventChannel {len}/{cap}",
@@ -310,6 +292,31 @@ fn describe_relist(execution: &Execution, step: &Step) -> (String, String) {
             "all relists done; close".to_owned(),
         ),
     }
+}
+
+/// A relist's start: the timestamp the health check reads.
+fn describe_start(step: &Step, relist: u32, changed: u32) -> (String, String) {
+    // A count of 0 is one the teller does not know yet (the play page, which tells a move
+    // before the relist has decided how many pods it visits): it is left out, not guessed.
+    let changed = match changed {
+        0 => String::new(),
+        n => format!("; {} changed since podRecords last saw them", pods(n)),
+    };
+    (
+        format!(
+            "relist #{relist} starts: updateRelistTime({}) — PLEG last seen active now{changed}",
+            step.now
+        ),
+        format!("relist #{relist}: relistTime = {}", step.now),
+    )
+}
+
+/// What relist does before it hands over a pod's event.
+fn updated(event: &EventId) -> String {
+    format!(
+        "pod cache and podRecords updated for pod {} (version {})",
+        event.pod, event.version
+    )
 }
 
 /// A tick of the clock, and whether it made PLEG unhealthy.

@@ -53,49 +53,97 @@ impl Claim {
 /// claims have every pod change in lockstep — seconds instead of a minute — except at the
 /// table's scenario of the fix, where it explores every timing too.
 pub fn default_claims(loom_bound: Option<usize>) -> Vec<Claim> {
-    let seed = DEFAULT_SHUTTLE_SEED;
-    let explicit = Checker::Explicit { reduced: true };
-    let loom = Checker::Loom {
-        preemption_bound: loom_bound,
-    };
-    let random = Checker::ShuttleRandom {
-        iterations: 2_000,
-        seed,
-    };
-    let pct = |iterations| Checker::ShuttlePct {
-        iterations,
-        depth: DEFAULT_PCT_DEPTH,
-        seed,
-    };
-    let lockstep = |s: Scenario| Scenario {
+    let with = Checkers::new(loom_bound);
+    [
+        small_claims(&with),
+        kubelet_size_claims(&with),
+        stale_later_claims(&with),
+        design_space_claims(&with),
+        retry_gate_claims(&with),
+    ]
+    .concat()
+}
+
+/// The checkers the suite runs, as configured for it.
+struct Checkers {
+    explicit: Checker,
+    loom: Checker,
+    random: Checker,
+}
+
+impl Checkers {
+    fn new(loom_bound: Option<usize>) -> Self {
+        Checkers {
+            explicit: Checker::Explicit { reduced: true },
+            loom: Checker::Loom {
+                preemption_bound: loom_bound,
+            },
+            random: Checker::ShuttleRandom {
+                iterations: 2_000,
+                seed: DEFAULT_SHUTTLE_SEED,
+            },
+        }
+    }
+
+    fn pct(&self, iterations: usize) -> Checker {
+        Checker::ShuttlePct {
+            iterations,
+            depth: DEFAULT_PCT_DEPTH,
+            seed: DEFAULT_SHUTTLE_SEED,
+        }
+    }
+}
+
+/// Every pod changing in step with the relists: what loom explores in seconds.
+fn lockstep(s: Scenario) -> Scenario {
+    Scenario {
         timing: Timing::Lockstep,
         ..s
-    };
+    }
+}
+
+/// Blocking and the fix at small bounds under every checker.
+fn small_claims(with: &Checkers) -> Vec<Claim> {
     let mut claims = Vec::new();
     for design in [Design::Blocking, Design::DropWhenFull] {
         let small = Scenario::small(design);
-        claims.push(Claim::by_law(small, explicit.clone()));
-        claims.push(Claim::by_law(lockstep(small), loom.clone()));
-        for checker in [&random, &pct(2_000)] {
-            claims.push(Claim::by_law(small, checker.clone()));
+        claims.push(Claim::by_law(small, with.explicit.clone()));
+        claims.push(Claim::by_law(lockstep(small), with.loom.clone()));
+        for checker in [with.random.clone(), with.pct(2_000)] {
+            claims.push(Claim::by_law(small, checker));
         }
     }
-    for design in [Design::Blocking, Design::DropWhenFull] {
-        for checker in [&explicit, &pct(200)] {
-            claims.push(Claim::by_law(Scenario::kubelet(design), checker.clone()));
-        }
-    }
-    // The fix with PLEG going stale only after two ticks, and with pods changing twice.
-    for resync in [false, true] {
-        let twice = Scenario {
-            threshold: 1,
-            resync,
-            ..Scenario::small(Design::DropWhenFull)
-        };
-        for checker in [&explicit, &random] {
-            claims.push(Claim::by_law(twice, checker.clone()));
-        }
-    }
+    claims
+}
+
+/// Blocking and the fix at kubelet's real size: exhaustively and sampled.
+fn kubelet_size_claims(with: &Checkers) -> Vec<Claim> {
+    itertools::iproduct!(
+        [Design::Blocking, Design::DropWhenFull],
+        [with.explicit.clone(), with.pct(200)]
+    )
+    .map(|(design, checker)| Claim::by_law(Scenario::kubelet(design), checker))
+    .collect()
+}
+
+/// The fix with PLEG going stale only after two ticks and pods changing twice, with and
+/// without the resync.
+fn stale_later_claims(with: &Checkers) -> Vec<Claim> {
+    itertools::iproduct!([false, true], [&with.explicit, &with.random])
+        .map(|(resync, checker)| {
+            let twice = Scenario {
+                threshold: 1,
+                resync,
+                ..Scenario::small(Design::DropWhenFull)
+            };
+            Claim::by_law(twice, checker.clone())
+        })
+        .collect()
+}
+
+/// Every other design of the design space, explicit and loom (loom in lockstep except for the
+/// fix, whose table scenario it explores at every timing, with and without the resync).
+fn design_space_claims(with: &Checkers) -> Vec<Claim> {
     let design_space = [
         (Design::DropWhenFull, false),
         (Design::BlockingBigCapacity, true),
@@ -103,27 +151,35 @@ pub fn default_claims(loom_bound: Option<usize>) -> Vec<Claim> {
         (Design::UngatedDrain, true),
         (Design::EventedHealth, true),
     ];
+    let mut claims = Vec::new();
     for (design, resync) in design_space {
         let table = Scenario::table(design, resync);
-        claims.push(Claim::by_law(table, explicit.clone()));
+        claims.push(Claim::by_law(table, with.explicit.clone()));
         let timing = match design {
             Design::DropWhenFull => table,
             _ => lockstep(table),
         };
-        claims.push(Claim::by_law(timing, loom.clone()));
+        claims.push(Claim::by_law(timing, with.loom.clone()));
     }
     claims.push(Claim::by_law(
         Scenario::table(Design::DropWhenFull, true),
-        loom.clone(),
+        with.loom.clone(),
     ));
-    for design in [Design::Blocking, Design::DropWhenFull] {
+    claims
+}
+
+/// kubelet's own gate: syncLoop retries instead of waiting.
+fn retry_gate_claims(with: &Checkers) -> Vec<Claim> {
+    itertools::iproduct!(
+        [Design::Blocking, Design::DropWhenFull],
+        [&with.explicit, &with.random]
+    )
+    .map(|(design, checker)| {
         let retry = Scenario {
             gate: Gate::Retry,
             ..Scenario::small(design)
         };
-        for checker in [&explicit, &random] {
-            claims.push(Claim::by_law(retry, checker.clone()));
-        }
-    }
-    claims
+        Claim::by_law(retry, checker.clone())
+    })
+    .collect()
 }

@@ -112,60 +112,13 @@ fn loom_at_kubelet_size_is_refused_in_one_line() {
 /// output exactly as printed, pasted, and run to the same verdict and the same story.
 #[test]
 fn every_printed_replay_command_replays_to_the_same_verdict() {
-    let cases: &[&[&str]] = &[
-        &[
-            "--design",
-            "blocking",
-            "--capacity",
-            "2",
-            "--events",
-            "3",
-            "--relists",
-            "2",
-        ],
-        &[
-            "--design",
-            "blocking-big-capacity",
-            "--events",
-            "3",
-            "--map-order",
-            "fixed",
-        ],
-        &[
-            "--design",
-            "drop-when-full",
-            "--capacity",
-            "1",
-            "--events",
-            "3",
-            "--relists",
-            "2",
-            "--changes",
-            "1",
-            "--no-resync",
-        ],
-        &[
-            "--design",
-            "drop-when-full",
-            "--capacity",
-            "2",
-            "--events",
-            "2",
-            "--relists",
-            "2",
-            "--threshold",
-            "1",
-            "--no-resync",
-        ],
-        &[
-            "--design",
-            "evented-health",
-            "--events",
-            "1",
-            "--threshold",
-            "2",
-        ],
-        &["--design", "blocking", "--events", "2", "--gate", "retry"],
+    let cases = [
+        "--design blocking --capacity 2 --events 3 --relists 2",
+        "--design blocking-big-capacity --events 3 --map-order fixed",
+        "--design drop-when-full --capacity 1 --events 3 --relists 2 --changes 1 --no-resync",
+        "--design drop-when-full --capacity 2 --events 2 --relists 2 --threshold 1 --no-resync",
+        "--design evented-health --events 1 --threshold 2",
+        "--design blocking --events 2 --gate retry",
     ];
     for case in cases {
         let mut args = vec![
@@ -175,59 +128,67 @@ fn every_printed_replay_command_replays_to_the_same_verdict() {
             "--iterations",
             "2000",
         ];
-        args.extend_from_slice(case);
+        args.extend(case.split_whitespace());
         let text = String::from_utf8(pleg_spec(&args).stdout).unwrap();
         args.push("--json");
         let found = json(&pleg_spec(&args));
         let result = &found["results"][0];
         let command = result["counterexample"]["replay"]
             .as_str()
-            .unwrap_or_else(|| panic!("{case:?}: no replay command in {result}"))
-            .to_owned();
+            .unwrap_or_else(|| panic!("{case}: no replay command in {result}"));
         let printed = text
             .lines()
             .find_map(|l| l.strip_prefix("Replay it: "))
-            .unwrap_or_else(|| panic!("{case:?}: the text prints no replay command:\n{text}"));
-        // Two runs of a random search may find different schedules: the commands agree up to
-        // the schedule each found.
-        // A command too long to print (a livelock's schedule) is named by its length.
-        let scenario = |c: &str| {
-            c.split(" --schedule ")
-                .next()
-                .unwrap_or_default()
-                .to_owned()
-        };
-        if printed.starts_with("the command is ") {
-            assert!(printed.ends_with("--json prints it whole."), "{printed}");
-            assert!(
-                command.len() > 1000,
-                "{case:?}: a short command went unprinted"
-            );
-        } else {
-            assert_eq!(
-                scenario(printed),
-                scenario(&command),
-                "{case:?}: the text and JSON commands differ"
-            );
-        }
-        let pasted: Vec<&str> = command
-            .split_whitespace()
-            .skip(1)
-            .chain(["--json"])
-            .collect();
-        let out = pleg_spec(&pasted);
+            .unwrap_or_else(|| panic!("{case}: the text prints no replay command:\n{text}"));
+        assert_text_names_the_command(case, printed, command);
+        assert_pasted_command_replays(command, result);
+    }
+}
+
+/// The replay command the text prints is the JSON's, up to the schedule: two runs of a random
+/// search may find different ones. A command too long to print (a livelock's schedule) is
+/// named by its length instead.
+fn assert_text_names_the_command(case: &str, printed: &str, command: &str) {
+    let scenario = |c: &str| {
+        c.split(" --schedule ")
+            .next()
+            .unwrap_or_default()
+            .to_owned()
+    };
+    if printed.starts_with("the command is ") {
+        assert!(printed.ends_with("--json prints it whole."), "{printed}");
         assert!(
-            out.status.success(),
-            "{command}: {}",
-            String::from_utf8_lossy(&out.stderr)
+            command.len() > 1000,
+            "{case}: a short command went unprinted"
         );
-        let replayed = &json(&out)["results"][0];
-        assert_eq!(replayed["verdict"], result["verdict"], "{command}");
+    } else {
         assert_eq!(
-            replayed["counterexample"]["steps"], result["counterexample"]["steps"],
-            "{command}"
+            scenario(printed),
+            scenario(command),
+            "{case}: the text and JSON commands differ"
         );
     }
+}
+
+/// `command`, pasted, gives `result`'s verdict and its story step by step.
+fn assert_pasted_command_replays(command: &str, result: &serde_json::Value) {
+    let pasted: Vec<&str> = command
+        .split_whitespace()
+        .skip(1)
+        .chain(["--json"])
+        .collect();
+    let out = pleg_spec(&pasted);
+    assert!(
+        out.status.success(),
+        "{command}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let replayed = &json(&out)["results"][0];
+    assert_eq!(replayed["verdict"], result["verdict"], "{command}");
+    assert_eq!(
+        replayed["counterexample"]["steps"], result["counterexample"]["steps"],
+        "{command}"
+    );
 }
 
 /// Bad input: exit 2, exactly one line on stderr, nothing on stdout, no panic.

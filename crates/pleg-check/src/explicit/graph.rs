@@ -71,26 +71,7 @@ impl Graph {
             at += 1;
         }
         let states: Vec<pods::State> = states.into_iter().collect();
-        let mut failure: Vec<Option<VerdictKind>> = vec![None; states.len()];
-        let mut clean = vec![false; states.len()];
-        for (i, state) in states.iter().enumerate() {
-            if moves[i].is_empty() {
-                match Model::end(&model, state) {
-                    End::Clean { converged: true } => clean[i] = true,
-                    End::Clean { converged: false } => failure[i] = Some(VerdictKind::LostUpdate),
-                    End::Stall(f) => failure[i] = Some(f),
-                }
-            }
-        }
-        let edges: Vec<(usize, usize, Actor)> = moves
-            .iter()
-            .enumerate()
-            .flat_map(|(from, out)| out.iter().map(move |&(mv, to)| (from, to, mv.actor())))
-            .collect();
-        let enabled_at = |s: usize| moves[s].iter().fold(0, |set, (m, _)| set | bit(m.actor()));
-        for s in fair_cycle_states(states.len(), &edges, enabled_at) {
-            failure[s] = Some(Model::stuck(&model, &states[s]));
-        }
+        let (failure, clean) = judge(&model, &states, &moves);
         Ok(Graph {
             model,
             states,
@@ -144,4 +125,34 @@ impl Graph {
                 .map(|&(_, to)| to)
         })
     }
+}
+
+/// What each state is: a stall, a lost update or a clean end where no move is left, and a
+/// livelock on a fair cycle (the engine's own search for them).
+fn judge(
+    model: &Pods,
+    states: &[pods::State],
+    moves: &[Vec<(Move, usize)>],
+) -> (Vec<Option<VerdictKind>>, Vec<bool>) {
+    let mut failure: Vec<Option<VerdictKind>> = vec![None; states.len()];
+    let mut clean = vec![false; states.len()];
+    for (i, state) in states.iter().enumerate() {
+        if moves[i].is_empty() {
+            match Model::end(model, state) {
+                End::Clean { converged: true } => clean[i] = true,
+                End::Clean { converged: false } => failure[i] = Some(VerdictKind::LostUpdate),
+                End::Stall(f) => failure[i] = Some(f),
+            }
+        }
+    }
+    let edges: Vec<(usize, usize, Actor)> = moves
+        .iter()
+        .enumerate()
+        .flat_map(|(from, out)| out.iter().map(move |&(mv, to)| (from, to, mv.actor())))
+        .collect();
+    let enabled_at = |s: usize| moves[s].iter().fold(0, |set, (m, _)| set | bit(m.actor()));
+    for s in fair_cycle_states(states.len(), &edges, enabled_at) {
+        failure[s] = Some(Model::stuck(model, &states[s]));
+    }
+    (failure, clean)
 }

@@ -194,14 +194,55 @@ fn event_of(pods: &Pods, st: &pods::State, mv: Move) -> Option<EventId> {
     })
 }
 
-/// The story step a move from `st` to `next` makes, in pleg-core's vocabulary; `received`: the event a receive takes; `counts`: a visit's index and the
-/// number of pods its relist visits.
+/// The story step a move from `st` to `next` makes, in pleg-core's vocabulary; `received`: the
+/// event a receive takes; `counts`: a visit's index and the number of pods its relist visits.
 pub fn story_step(
     pods: &Pods,
     st: &pods::State,
     mv: Move,
     next: &pods::State,
     received: Option<EventId>,
+    counts: Option<(u32, u32)>,
+) -> Option<(Action, Change)> {
+    let len = Change::len(next.channel.len());
+    Some(match mv {
+        Move::Start | Move::Visit { .. } | Move::Send => {
+            return relist_step(pods, st, mv, next, counts)
+        }
+        Move::EndRelist => {
+            let relist = st.relist.in_relist()?;
+            (Action::RelistDone { relist }, Change::default())
+        }
+        Move::Finish => (Action::RelistsFinished, Change::default()),
+        Move::Tick => {
+            let change = Change {
+                now: Some(next.now),
+                ..Change::default()
+            };
+            (Action::Ticked, change)
+        }
+        Move::Pass => (
+            Action::PassedGate {
+                checked: pods.scenario.design.gated(),
+            },
+            Change::default(),
+        ),
+        Move::Retry => {
+            let why = pods.health(st).err()?;
+            (Action::SkippedUnhealthy { why }, Change::default())
+        }
+        Move::Receive => (Action::Received { event: received? }, len),
+        Move::Exit => (Action::Exited, Change::default()),
+    })
+}
+
+/// The step of a relist's start, or of one changed pod's event handed over (sent, blocked on
+/// a full channel, or discarded).
+fn relist_step(
+    pods: &Pods,
+    st: &pods::State,
+    mv: Move,
+    next: &pods::State,
     counts: Option<(u32, u32)>,
 ) -> Option<(Action, Change)> {
     let len = Change::len(next.channel.len());
@@ -239,30 +280,7 @@ pub fn story_step(
             };
             (Action::Sent { event, index, of }, len)
         }
-        Move::EndRelist => {
-            let relist = st.relist.in_relist()?;
-            (Action::RelistDone { relist }, Change::default())
-        }
-        Move::Finish => (Action::RelistsFinished, Change::default()),
-        Move::Tick => {
-            let change = Change {
-                now: Some(next.now),
-                ..Change::default()
-            };
-            (Action::Ticked, change)
-        }
-        Move::Pass => (
-            Action::PassedGate {
-                checked: pods.scenario.design.gated(),
-            },
-            Change::default(),
-        ),
-        Move::Retry => {
-            let why = pods.health(st).err()?;
-            (Action::SkippedUnhealthy { why }, Change::default())
-        }
-        Move::Receive => (Action::Received { event: received? }, len),
-        Move::Exit => (Action::Exited, Change::default()),
+        _ => unreachable!("{mv} is not relist's start or hand-over"),
     })
 }
 
