@@ -9,8 +9,9 @@
 #   bash ci/bench-compare.sh [--runs N] [--update-docs]
 #
 # Everything is written under target/bench-compare/ (report.md, plot.svg, each run's raw
-# output). --update-docs also puts the report into docs/benchmarks.md (between its
-# bench-compare markers) and the plot into docs/benchmarks-plot.svg. N defaults to 5; each run
+# output); benches/src/bin/bench-report.rs writes the report and the plot. --update-docs also
+# puts the report into docs/benchmarks.md (between its bench-compare markers) and the plot into
+# docs/benchmarks-plot.svg. N defaults to 5; each run
 # costs about 3 minutes on 2 cores.
 #
 # Go comes from Debian's golang-go, installed here if missing; without Go this script says so
@@ -46,20 +47,14 @@ echo "== Go: go test -bench (benches/go), $runs runs" >&2
 (cd benches/go && go test -run '^$' -bench . -benchtime 300x -count "$runs") >"$out/go.txt"
 
 machine="$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(nproc) CPUs, $(free -g | awk '/Mem:/ {print $2}') GiB"
-python3 ci/bench_report.py "$out" "$runs" "$out/plot.svg" \
-    "$machine" "$(rustc --version)" "$(go version)" \
-    "$(git rev-parse --short HEAD)$(git diff --quiet || echo '+dirty')" >"$out/report.md"
+commit="$(git rev-parse --short HEAD)$(git diff --quiet || echo '+dirty')"
+report=(cargo run -q --release -p pleg-benches --bin bench-report --)
+"${report[@]}" compare "$out" "$runs" "$out/plot.svg" \
+    "Machine: $machine. $(rustc --version); $(go version); commit $commit" >"$out/report.md"
 cat "$out/report.md"
 
 if $update_docs; then
-    python3 - "$out/report.md" docs/benchmarks.md <<'EOF'
-import sys
-report, doc = open(sys.argv[1]).read(), open(sys.argv[2]).read()
-begin, end = "<!-- bench-compare: begin -->", "<!-- bench-compare: end -->"
-head, rest = doc.split(begin)
-_, tail = rest.split(end)
-open(sys.argv[2], "w").write(f"{head}{begin}\n{report}{end}{tail}")
-EOF
+    "${report[@]}" splice docs/benchmarks.md bench-compare "$out/report.md"
     cp "$out/plot.svg" docs/benchmarks-plot.svg
     echo "== docs/benchmarks.md and docs/benchmarks-plot.svg updated" >&2
 fi

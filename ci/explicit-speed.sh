@@ -75,13 +75,6 @@ done
 cat "$out/report.md"
 
 if [ "$update" = 1 ]; then
-    python3 - "$out/report.md" docs/benchmarks.md <<'PY'
-import sys
-report, doc = open(sys.argv[1]).read(), open(sys.argv[2]).read()
-begin, end = "<!-- explicit-speed: begin -->", "<!-- explicit-speed: end -->"
-head, rest = doc.split(begin)
-_, tail = rest.split(end)
-open(sys.argv[2], "w").write(f"{head}{begin}\n{report}{end}{tail}")
-PY
+    cargo run -q --release -p pleg-benches --bin bench-report -- splice docs/benchmarks.md explicit-speed "$out/report.md"
     echo "== docs/benchmarks.md updated"
 fi

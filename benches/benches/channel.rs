@@ -16,8 +16,7 @@ use std::sync::{Arc, Barrier};
 use std::thread;
 use std::time::{Duration, Instant};
 
-const CAPACITIES: [usize; 3] = [1, 16, 1000];
-const MESSAGES: u64 = 10_000;
+use pleg_benches::{CAPACITIES, MESSAGES, RUST_CHANNELS};
 
 #[derive(Clone, Copy)]
 enum Mode {
@@ -147,6 +146,12 @@ fn transfer<C: Spsc>(capacity: usize, messages: u64, mode: Mode) -> (Duration, u
 }
 
 fn bench_impl<C: Spsc>(c: &mut Criterion) {
+    // The report finds the figures by these names.
+    assert!(
+        RUST_CHANNELS.contains(&C::name().as_str()),
+        "{} is not in RUST_CHANNELS",
+        C::name()
+    );
     for (mode, mode_name) in [(Mode::Send, "send"), (Mode::TrySendDrop, "try_send-drop")] {
         let mut group = c.benchmark_group(format!("channel/spsc/{mode_name}"));
         group.throughput(Throughput::Elements(MESSAGES));

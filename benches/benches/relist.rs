@@ -12,7 +12,7 @@ use std::sync::{Arc, Barrier};
 use std::thread;
 use std::time::{Duration, Instant};
 
-const BURSTS: [u64; 4] = [100, 1000, 1001, 5000];
+use pleg_benches::{BURSTS, POLICIES, SYNC_LOOPS};
 /// Busy work per event for the slow syncLoop: a stand-in for syncing a pod.
 const WORK_PER_EVENT: u64 = 2_000;
 
@@ -55,11 +55,11 @@ fn relist(burst: u64, policy: Policy, work: u64) -> (Duration, u64) {
 }
 
 fn bursts(c: &mut Criterion) {
-    for (consumer, work) in [("fast-syncLoop", 0), ("slow-syncLoop", WORK_PER_EVENT)] {
-        for (policy, name) in [
-            (Policy::Blocking, "blocking"),
-            (Policy::DropWhenFull, "drop-when-full"),
-        ] {
+    for (consumer, work) in SYNC_LOOPS.into_iter().zip([0, WORK_PER_EVENT]) {
+        for (policy, name) in [Policy::Blocking, Policy::DropWhenFull]
+            .into_iter()
+            .zip(POLICIES)
+        {
             let mut group = c.benchmark_group(format!("relist/burst/{consumer}/{name}"));
             for burst in BURSTS {
                 group.throughput(Throughput::Elements(burst));

@@ -9,6 +9,7 @@
 //! Go's twin is `BenchmarkWakeup` in benches/go.
 
 use criterion::{criterion_group, criterion_main, Criterion};
+use pleg_benches::WAKERS;
 use pleg_kubelet::channel::Channel;
 use pleg_kubelet::runtime::Std;
 use std::sync::{mpsc, Arc, Condvar, Mutex};
@@ -86,9 +87,10 @@ fn futex(rounds: u64) -> Duration {
 
 fn wakeup(c: &mut Criterion) {
     let mut group = c.benchmark_group("wakeup/asleep-sender");
-    group.bench_function("pleg-std", |b| b.iter_custom(pleg));
-    group.bench_function("std-condvar", |b| b.iter_custom(futex));
-    group.bench_function("crossbeam-bounded", |b| b.iter_custom(crossbeam));
+    let waker: [fn(u64) -> Duration; 3] = [pleg, futex, crossbeam];
+    for (name, wakeups) in WAKERS.into_iter().zip(waker) {
+        group.bench_function(name, |b| b.iter_custom(wakeups));
+    }
     group.finish();
 }
 

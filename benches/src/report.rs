@@ -1,0 +1,522 @@
+//! One report from several runs of the Rust and the Go benchmarks: every figure the median of
+//! the runs with its spread (min–max), every ratio pleg/peer taken run by run (run K of Rust
+//! against run K of Go) and shown the same way, the targets with the worst ratio beside the
+//! best, each channel's cost in cache-line hand-offs, the relist bursts, the wake-up of an
+//! asleep sender.
+//!
+//! It reads what `ci/bench-compare.sh` leaves in its directory: criterion's results of each run
+//! (`criterion-K/**/new/{benchmark,estimates}.json`), what each Rust run printed (`rust-K.txt`:
+//! the select/default runs' delivered and dropped counts) and `go test -bench -count N`'s output
+//! (`go.txt`).
+
+use crate::{Workload, BURSTS, CAPACITIES, CROSSBEAM, GO, MESSAGES, PLEG, POLICIES, RUST_CHANNELS};
+use crate::{SYNC_LOOPS, WAKERS};
+use std::collections::HashMap;
+use std::fmt::Write as _;
+use std::path::Path;
+
+/// One run of both sides.
+#[derive(Debug, Default)]
+pub struct Run {
+    /// Criterion's benchmarks by id: elements per second, or seconds per iteration for a
+    /// benchmark without elements.
+    pub rust: HashMap<String, f64>,
+    /// Go's benchmarks by name (without the GOMAXPROCS suffix): their metrics by unit.
+    pub go: HashMap<String, HashMap<String, f64>>,
+}
+
+/// One figure of one run, if the run has it.
+pub type Figure<'a> = Box<dyn Fn(&Run) -> Option<f64> + 'a>;
+
+/// The runs, and what each figure is across them.
+pub struct Runs(pub Vec<Run>);
+
+impl Runs {
+    /// Reads `runs` runs from `dir`.
+    pub fn read(dir: &Path, runs: usize) -> Result<Self, String> {
+        let go = read_go(
+            &std::fs::read_to_string(dir.join("go.txt")).map_err(|e| e.to_string())?,
+            runs,
+        );
+        (1..=runs)
+            .zip(go)
+            .map(|(k, go)| {
+                Ok(Run {
+                    rust: read_criterion(&dir.join(format!("criterion-{k}")))?,
+                    go,
+                })
+            })
+            .collect::<Result<_, String>>()
+            .map(Runs)
+    }
+
+    /// The figure in every run that has it.
+    pub fn each(&self, figure: &dyn Fn(&Run) -> Option<f64>) -> Vec<f64> {
+        self.0.iter().filter_map(figure).collect()
+    }
+
+    /// `a / b` in every run that has both (and `b` not 0).
+    pub fn ratios(
+        &self,
+        a: &dyn Fn(&Run) -> Option<f64>,
+        b: &dyn Fn(&Run) -> Option<f64>,
+    ) -> Vec<f64> {
+        self.each(&|r| Some(a(r)? / b(r).filter(|&v| v != 0.0)?))
+    }
+}
+
+/// Criterion's results under `root`: `{id: elements/s or s/iteration}`.
+fn read_criterion(root: &Path) -> Result<HashMap<String, f64>, String> {
+    let mut figures = HashMap::new();
+    let mut dirs = vec![root.to_path_buf()];
+    while let Some(dir) = dirs.pop() {
+        for entry in std::fs::read_dir(&dir).map_err(|e| format!("{}: {e}", dir.display()))? {
+            let path = entry.map_err(|e| e.to_string())?.path();
+            if path.is_dir() {
+                dirs.push(path);
+            } else if path.ends_with("new/benchmark.json") {
+                let (id, figure) = read_benchmark(path.parent().expect("new/"))?;
+                figures.insert(id, figure);
+            }
+        }
+    }
+    Ok(figures)
+}
+
+/// One criterion benchmark: its id, and its median as a rate (or seconds when no rate).
+fn read_benchmark(new: &Path) -> Result<(String, f64), String> {
+    let read = |name: &str| -> Result<serde_json::Value, String> {
+        let text = std::fs::read_to_string(new.join(name)).map_err(|e| e.to_string())?;
+        serde_json::from_str(&text).map_err(|e| format!("{}: {e}", new.join(name).display()))
+    };
+    let (bench, estimates) = (read("benchmark.json")?, read("estimates.json")?);
+    let seconds = estimates["median"]["point_estimate"]
+        .as_f64()
+        .ok_or("estimates.json without a median")?
+        * 1e-9;
+    let id = bench["full_id"]
+        .as_str()
+        .ok_or("benchmark.json without full_id")?;
+    let figure = match bench["throughput"]["Elements"].as_f64() {
+        Some(elements) if elements > 0.0 => elements / seconds,
+        _ => seconds,
+    };
+    Ok((id.to_owned(), figure))
+}
+
+/// `go test -bench -count N` output, one map per run: the K-th line of a benchmark is run K.
+pub fn read_go(text: &str, runs: usize) -> Vec<HashMap<String, HashMap<String, f64>>> {
+    let mut out = vec![HashMap::new(); runs];
+    let mut seen: HashMap<String, usize> = HashMap::new();
+    for line in text.lines() {
+        let mut words = line.split_whitespace();
+        let Some(name) = words.next().and_then(|w| w.strip_prefix("Benchmark")) else {
+            continue;
+        };
+        if words.next().and_then(|n| n.parse::<u64>().ok()).is_none() {
+            continue; // not a result line
+        }
+        let name = without_gomaxprocs(name).to_owned();
+        let metrics: Vec<&str> = words.collect();
+        let units = metrics
+            .chunks(2)
+            .filter_map(|pair| Some((pair.get(1)?.to_string(), pair[0].parse().ok()?)))
+            .collect();
+        let k = seen.entry(name.clone()).or_default();
+        if *k < runs {
+            out[*k].insert(name, units);
+        }
+        *k += 1;
+    }
+    out
+}
+
+/// `SPSC/send/go/16-2` → `SPSC/send/go/16`: go test appends `-GOMAXPROCS` when it is above 1.
+fn without_gomaxprocs(name: &str) -> &str {
+    let last = name.rfind('/').map_or(0, |i| i + 1);
+    match name[last..].rfind('-') {
+        Some(dash) if name[last + dash + 1..].bytes().all(|b| b.is_ascii_digit()) => {
+            &name[..last + dash]
+        }
+        _ => name,
+    }
+}
+
+/// What each Rust run printed of select/default: `{(channel, capacity): (delivered, dropped)}`.
+pub fn read_drops(text: &str) -> HashMap<(String, usize), (u64, u64)> {
+    let prefix = format!("{}/", Workload::TrySendDrop.group());
+    text.lines()
+        .filter_map(|line| {
+            let (id, rest) = line.strip_prefix(&prefix)?.split_once(": delivered ")?;
+            let (channel, capacity) = id.rsplit_once('/')?;
+            let mut words = rest.split_whitespace();
+            let delivered = words.next()?.parse().ok()?;
+            let dropped = words.nth(1)?.parse().ok()?;
+            Some((
+                (channel.to_owned(), capacity.parse().ok()?),
+                (delivered, dropped),
+            ))
+        })
+        .collect()
+}
+
+// --- one run's figures -------------------------------------------------------------------
+
+/// Messages per second of `channel` (a Rust channel or Go) in `workload` at `capacity`.
+pub fn rate(workload: Workload, channel: &str, capacity: usize) -> Figure<'_> {
+    Box::new(move |run: &Run| {
+        if channel == GO {
+            run.go
+                .get(&workload.go_name(capacity))?
+                .get("msgs/s")
+                .copied()
+        } else {
+            run.rust
+                .get(&format!("{}/{channel}/{capacity}", workload.group()))
+                .copied()
+        }
+    })
+}
+
+/// Events per second of one relist burst.
+fn burst(
+    sync_loop: &'static str,
+    policy: &'static str,
+    n: u64,
+    channel: &'static str,
+) -> Figure<'static> {
+    Box::new(move |run: &Run| {
+        if channel == GO {
+            run.go
+                .get(&format!("RelistBurst/{sync_loop}/{policy}/{n}"))?
+                .get("events/s")
+                .copied()
+        } else {
+            run.rust
+                .get(&format!("relist/burst/{sync_loop}/{policy}/{n}"))
+                .copied()
+        }
+    })
+}
+
+/// Seconds from a slot freeing to the asleep sender's send returning.
+fn wakeup(channel: &'static str) -> Figure<'static> {
+    Box::new(move |run: &Run| {
+        if channel == GO {
+            Some(run.go.get("Wakeup")?.get("ns/wakeup")? * 1e-9)
+        } else {
+            run.rust
+                .get(&format!("wakeup/asleep-sender/{channel}"))
+                .copied()
+        }
+    })
+}
+
+// --- across runs -------------------------------------------------------------------------
+
+/// The median of `values` (the mean of the middle two for an even count).
+pub fn median(values: &[f64]) -> Option<f64> {
+    let mut v = values.to_vec();
+    v.sort_by(f64::total_cmp);
+    let n = v.len();
+    match n {
+        0 => None,
+        _ if !n.is_multiple_of(2) => Some(v[n / 2]),
+        _ => Some((v[n / 2 - 1] + v[n / 2]) / 2.0),
+    }
+}
+
+/// "median (min–max)" of `values / unit`, or "—" when no run has the figure.
+pub fn spread(values: &[f64], unit: f64) -> String {
+    let Some(med) = median(values) else {
+        return "—".to_owned();
+    };
+    if values.len() == 1 {
+        return format!("{:.2}", med / unit);
+    }
+    let (lo, hi) = values
+        .iter()
+        .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), &v| {
+            (lo.min(v), hi.max(v))
+        });
+    format!("{:.2} ({:.2}–{:.2})", med / unit, lo / unit, hi / unit)
+}
+
+/// `12,345`.
+fn thousands(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, d) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(d);
+    }
+    out
+}
+
+// --- the report --------------------------------------------------------------------------
+
+/// The implementations of the channel tables: every Rust channel, then Go.
+fn all_channels() -> impl Iterator<Item = &'static str> {
+    RUST_CHANNELS.into_iter().chain([GO])
+}
+
+/// The whole report, in Markdown. `header`: the machine, versions and commit, one line.
+pub fn report(runs: &Runs, drops: &HashMap<(String, usize), (u64, u64)>, header: &str) -> String {
+    let mut out = format!(
+        "{header}. {} runs of each benchmark (criterion for Rust, `go test -bench -count` for Go); \
+         every figure is the median of the runs with the slowest and fastest run beside it.\n\n",
+        runs.0.len()
+    );
+    for part in [
+        targets(runs),
+        throughput_tables(runs, drops),
+        cost_table(runs),
+        burst_table(runs),
+        wakeup_table(runs),
+    ] {
+        out.push_str(&part);
+    }
+    out
+}
+
+fn row(cells: impl IntoIterator<Item = String>) -> String {
+    let cells: Vec<String> = cells.into_iter().collect();
+    format!("| {} |\n", cells.join(" | "))
+}
+
+fn throughput_tables(runs: &Runs, drops: &HashMap<(String, usize), (u64, u64)>) -> String {
+    let mut out = String::new();
+    for workload in Workload::ALL {
+        let drop_columns = workload == Workload::TrySendDrop;
+        let _ = write!(
+            out,
+            "**{}** — million messages per second ({} per run), median (min–max):\n\n",
+            workload.title(),
+            thousands(MESSAGES)
+        );
+        let mut head: Vec<String> = ["capacity"]
+            .into_iter()
+            .chain(all_channels())
+            .map(str::to_owned)
+            .collect();
+        head.extend(["pleg-std / Go".into(), "pleg-std / crossbeam".into()]);
+        if drop_columns {
+            head.extend([
+                "pleg-std delivered / dropped".into(),
+                "Go delivered / dropped".into(),
+            ]);
+        }
+        out.push_str(&row(head.clone()));
+        out.push_str(&format!("|{}\n", "---:|".repeat(head.len())));
+        for c in CAPACITIES {
+            let mut cells = vec![c.to_string()];
+            cells.extend(all_channels().map(|ch| spread(&runs.each(&rate(workload, ch, c)), 1e6)));
+            let pleg = rate(workload, PLEG, c);
+            cells.push(spread(&runs.ratios(&pleg, &rate(workload, GO, c)), 1.0));
+            cells.push(spread(
+                &runs.ratios(&pleg, &rate(workload, CROSSBEAM, c)),
+                1.0,
+            ));
+            if drop_columns {
+                cells.push(
+                    drops
+                        .get(&(PLEG.to_owned(), c))
+                        .map_or("—".into(), |&(d, x)| {
+                            format!("{} / {}", thousands(d), thousands(x))
+                        }),
+                );
+                cells.push(go_drops(runs, c));
+            }
+            out.push_str(&row(cells));
+        }
+        out.push('\n');
+    }
+    out
+}
+
+/// Go's select/default: delivered / dropped, from its dropped-per-run metric.
+fn go_drops(runs: &Runs, capacity: usize) -> String {
+    let name = Workload::TrySendDrop.go_name(capacity);
+    let dropped = median(&runs.each(&|r: &Run| r.go.get(&name)?.get("dropped/run").copied()));
+    dropped.map_or("—".into(), |d| {
+        let d = d.round_ties_even() as u64;
+        format!("{} / {}", thousands(MESSAGES - d), thousands(d))
+    })
+}
+
+/// Blocking send's cost per message, in cache-line hand-offs between the cores.
+fn cost_table(runs: &Runs) -> String {
+    let Some(hop) = median(&runs.each(&|r: &Run| r.rust.get("handoff/ping-pong").copied())) else {
+        return String::new();
+    };
+    let mut out = format!(
+        "One cache-line hand-off between the two cores (handoff/ping-pong): **{:.1} ns** (median). \
+         Blocking send's cost per message, in such hand-offs (medians):\n\n",
+        1e9 / hop
+    );
+    out.push_str(&row(["capacity".to_owned()]
+        .into_iter()
+        .chain(all_channels().map(str::to_owned))));
+    out.push_str(&format!(
+        "|---:|{}\n",
+        "---:|".repeat(RUST_CHANNELS.len() + 1)
+    ));
+    for c in CAPACITIES {
+        let cells = all_channels().map(|ch| {
+            median(&runs.each(&rate(Workload::Send, ch, c)))
+                .map_or("—".into(), |r| format!("{:.2}", hop / r))
+        });
+        out.push_str(&row([c.to_string()].into_iter().chain(cells)));
+    }
+    out + "\n"
+}
+
+fn burst_table(runs: &Runs) -> String {
+    let mut out = "**relist bursts into capacity 1000** — million events per second until relist has \
+                   sent or dropped its last one, median (min–max):\n\n\
+                   | syncLoop | policy | burst | pleg-std | go | pleg-std / Go |\n|---|---|---:|---:|---:|---:|\n"
+        .to_owned();
+    for sync_loop in SYNC_LOOPS {
+        for policy in POLICIES {
+            for n in BURSTS {
+                let (p, q) = (
+                    burst(sync_loop, policy, n, PLEG),
+                    burst(sync_loop, policy, n, GO),
+                );
+                out.push_str(&row([
+                    sync_loop.to_owned(),
+                    policy.to_owned(),
+                    n.to_string(),
+                    spread(&runs.each(&p), 1e6),
+                    spread(&runs.each(&q), 1e6),
+                    spread(&runs.ratios(&p, &q), 1.0),
+                ]));
+            }
+        }
+    }
+    out + "\n"
+}
+
+fn wakeup_table(runs: &Runs) -> String {
+    let wakers: Vec<&str> = WAKERS.into_iter().chain([GO]).collect();
+    let mut out = "**Wake-up of a sender asleep on a full channel** — microseconds from the slot freeing \
+                   to its send returning, median (min–max); `std-condvar` is one futex wake-up, the floor:\n\n"
+        .to_owned();
+    out.push_str(&row(wakers.iter().map(|w| w.to_string())));
+    out.push_str(&format!("|{}\n", "---:|".repeat(wakers.len())));
+    out.push_str(&row(wakers
+        .iter()
+        .map(|&w| spread(&runs.each(&wakeup(w)), 1e-6))));
+    out + "\n"
+}
+
+/// The targets, each with the run-by-run ratios it rests on; the worst beside the best.
+fn targets(runs: &Runs) -> String {
+    let against = |peer: &'static str| {
+        let mut ratios: Vec<(f64, String)> = Workload::ALL
+            .into_iter()
+            .flat_map(|w| CAPACITIES.map(|c| (w, c)))
+            .filter_map(|(w, c)| {
+                let r = median(&runs.ratios(&rate(w, PLEG, c), &rate(w, peer, c)))?;
+                Some((
+                    r,
+                    format!(
+                        "{}, capacity {c}",
+                        w.group().rsplit('/').next().unwrap_or_default()
+                    ),
+                ))
+            })
+            .collect();
+        ratios.sort_by(|a, b| a.0.total_cmp(&b.0));
+        ratios
+    };
+    let mut out = "**The targets** (medians of the run-by-run ratios):\n\n".to_owned();
+    for (peer, name) in [(GO, "Go's channel"), (CROSSBEAM, "crossbeam")] {
+        let ratios = against(peer);
+        if let (Some(worst), Some(best)) = (ratios.first(), ratios.last()) {
+            let _ = writeln!(
+                out,
+                "- pleg-std against {name}: best {:.2}× ({}), worst {:.2}× ({}).",
+                best.0, best.1, worst.0, worst.1
+            );
+        }
+    }
+    let slow = |n, channel| burst("slow-syncLoop", "blocking", n, channel);
+    let cliff = runs.ratios(&slow(1000, PLEG), &slow(1001, PLEG));
+    let cliff_go = runs.ratios(&slow(1001, PLEG), &slow(1001, GO));
+    if !cliff.is_empty() {
+        let _ = writeln!(
+            out,
+            "- The cliff (slow syncLoop, blocking): a burst of 1001 takes {}× the time per event of a \
+             burst of 1000 (target ≤ 2), at {}× Go's rate (target ≥ 0.5).",
+            spread(&cliff, 1.0),
+            spread(&cliff_go, 1.0)
+        );
+    }
+    out + "\n"
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const GO_OUTPUT: &str = "goos: linux\n\
+        BenchmarkSPSC/send/go/16-2   300  81234 ns/op  1.2e+07 msgs/s\n\
+        BenchmarkSPSC/send/go/16-2   300  90000 ns/op  1.1e+07 msgs/s\n\
+        BenchmarkSPSC/try_send-drop/go/1-2  300  5000 ns/op  2.0e+08 msgs/s  9990 dropped/run\n\
+        BenchmarkRelistBurst/slow-syncLoop/drop-when-full/1001  300  7 ns/op  3.0e+07 events/s\n\
+        BenchmarkWakeup-2  300  18000 ns/op  18000 ns/wakeup\n\
+        PASS\n";
+
+    #[test]
+    fn go_output_is_read_run_by_run_without_the_gomaxprocs_suffix() {
+        let runs = read_go(GO_OUTPUT, 2);
+        assert_eq!(runs[0]["SPSC/send/go/16"]["msgs/s"], 1.2e7);
+        assert_eq!(runs[1]["SPSC/send/go/16"]["msgs/s"], 1.1e7);
+        assert_eq!(runs[0]["SPSC/try_send-drop/go/1"]["dropped/run"], 9990.0);
+        assert_eq!(
+            runs[0]["RelistBurst/slow-syncLoop/drop-when-full/1001"]["events/s"],
+            3e7
+        );
+        assert_eq!(runs[0]["Wakeup"]["ns/wakeup"], 18000.0);
+        assert!(!runs[1].contains_key("Wakeup"), "one line is one run");
+        assert_eq!(
+            without_gomaxprocs("RelistBurst/fast-syncLoop/blocking/1000"),
+            "RelistBurst/fast-syncLoop/blocking/1000"
+        );
+    }
+
+    #[test]
+    fn a_figure_is_the_median_of_the_runs_with_their_spread_and_ratios_pair_run_by_run() {
+        let run = |rate: f64, go: f64| Run {
+            rust: HashMap::from([("channel/spsc/send/pleg-std/16".to_owned(), rate)]),
+            go: HashMap::from([(
+                "SPSC/send/go/16".to_owned(),
+                HashMap::from([("msgs/s".to_owned(), go)]),
+            )]),
+        };
+        let runs = Runs(vec![run(4e6, 8e6), run(1e6, 1e6), run(3e6, 2e6)]);
+        let pleg = rate(Workload::Send, PLEG, 16);
+        assert_eq!(spread(&runs.each(&pleg), 1e6), "3.00 (1.00–4.00)");
+        // 0.5, 1.0, 1.5: not the ratio of the medians (3/2).
+        assert_eq!(
+            spread(&runs.ratios(&pleg, &rate(Workload::Send, GO, 16)), 1.0),
+            "1.00 (0.50–1.50)"
+        );
+        assert_eq!(spread(&runs.each(&rate(Workload::Send, PLEG, 1)), 1e6), "—");
+        assert_eq!(median(&[1.0, 2.0, 4.0, 8.0]), Some(3.0));
+        assert_eq!(thousands(1_234_567), "1,234,567");
+        assert_eq!(thousands(999), "999");
+    }
+
+    #[test]
+    fn drops_are_read_from_what_a_rust_run_printed() {
+        let printed =
+            "channel/spsc/try_send-drop/pleg-std/16: delivered 123 dropped 9877 of 10000\nother\n";
+        let drops = read_drops(printed);
+        assert_eq!(drops[&("pleg-std".to_owned(), 16)], (123, 9877));
+        assert_eq!(drops.len(), 1);
+    }
+}
