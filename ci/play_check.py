@@ -63,12 +63,16 @@ class Browser:
         self.errors, self.requests = [], []
 
     def open(self, url, width, height, mobile=False):
-        self.driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", {
-            "width": width, "height": height, "deviceScaleFactor": 1, "mobile": mobile})
+        self.size(width, height, mobile)
         # Through a blank page, so that a new fragment is a fresh load, not an in-page jump.
         self.driver.get("about:blank")
         self.driver.get(url)
         self.collect()
+
+    def size(self, width, height, mobile):
+        self.metrics = (width, height, mobile)
+        self.driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", {
+            "width": width, "height": height, "deviceScaleFactor": 1, "mobile": mobile})
 
     def collect(self):
         for entry in self.driver.get_log("browser"):
@@ -92,8 +96,12 @@ class Browser:
         ActionChains(self.driver).send_keys(key).perform()
 
     def screenshot(self, path):
-        shot = self.driver.execute_cdp_cmd(
-            "Page.captureScreenshot", {"format": "png", "captureBeyondViewport": True})
+        """The whole page, as a window as tall as the page shows it (the line held at the
+        window's bottom then sits at the page's end, where it belongs)."""
+        width, height, mobile = self.metrics
+        self.size(width, self.js("document.documentElement.scrollHeight"), mobile)
+        shot = self.driver.execute_cdp_cmd("Page.captureScreenshot", {"format": "png"})
+        self.size(width, height, mobile)
         import base64
         with open(path, "wb") as f:
             f.write(base64.b64decode(shot["data"]))
@@ -167,9 +175,30 @@ def disagreement(shown, i):
         return f"the verdict card is {'shown' if shown['ending'] else 'hidden'}"
     if st["verdict"] and st["verdict"] not in shown["ending"]:
         return f"the verdict card says {shown['ending']!r}"
+    effect = f"eventChannel {len(st['channel'])}/{shown['capacity']}"
+    health = "PLEG healthy" if st["healthy"] else "PLEG unhealthy"
+    if effect not in shown["effect"] or health not in shown["effect"]:
+        return f"the last move's line {shown['effect']!r} lacks {effect!r} or {health!r}"
     if shown["ringed"] != 1 or shown["ring"] != i:
         return f"the map rings state {shown['ring']}"
     return None
+
+
+def effect_in_view(browser, height):
+    """A Step on the first screen, taken where it stands: what it did shows on that screen."""
+    effect = 'document.querySelector("#effect")'
+    before = browser.js(f"{effect}.textContent")
+    assert "No move yet" in before, before
+    button = browser.driver.find_element(By.CSS_SELECTOR, "#lanes button:not([disabled])")
+    under = browser.js(f"{effect}.getBoundingClientRect().top")
+    bottom = browser.driver.execute_script("return arguments[0].getBoundingClientRect().bottom", button)
+    assert bottom <= under, f"the first Step button ({bottom}px) is not above the last move's line ({under}px)"
+    ActionChains(browser.driver).move_to_element(button).click().perform()
+    assert browser.js("window.scrollY") == 0, "the move scrolled the page"
+    box = browser.js(f"{effect}.getBoundingClientRect().toJSON()")
+    assert box["top"] >= 0 and box["bottom"] <= height, f"the last move's line is off screen: {box}"
+    said, told = browser.js(f"{effect}.textContent"), text(browser, "#trace li:last-child")
+    assert said != before and told.split(" ", 1)[1] in said, f"{said!r} does not tell {told!r}"
 
 
 def walk_every_state(browser):
@@ -186,6 +215,8 @@ def walk_every_state(browser):
                       health: [...document.querySelectorAll("#clock span")].map(s => s.textContent).join(" | "),
                       ending: document.querySelector("#ending").hidden ? null : document.querySelector("#ending h2").textContent,
                       ringed: document.querySelectorAll("#map circle.here").length,
+                      effect: document.querySelector("#effect").textContent,
+                      capacity: L().capacity,
                       ring: [...document.querySelectorAll("#map circle")].findIndex(c => c.classList.contains("here"))}}; }})()""")
             wrong = disagreement(shown, i)
             assert wrong is None, f"level {lv + 1}, state {i}: {wrong}"
@@ -319,6 +350,10 @@ def main(page, out):
         browser.open(url, 390, 844, mobile=True)
         bottom = browser.js('document.querySelector("#lanes button").getBoundingClientRect().bottom')
         assert bottom <= 844, f"the first Step button is below a phone's first screen ({bottom}px)"
+        effect_in_view(browser, 844)
+        browser.open(url, 1280, 800)
+        effect_in_view(browser, 800)
+        browser.open(url, 390, 844, mobile=True)
         browser.open(url + "#level=1&path=s.v0.v1.t", 390, 844, mobile=True)
         overflow = browser.js("document.documentElement.scrollWidth - window.innerWidth")
         assert overflow <= 0, f"the page scrolls sideways by {overflow}px on a phone"

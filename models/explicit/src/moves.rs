@@ -76,12 +76,17 @@ impl Kind {
         match self {
             Kind::Visit => "0-9",
             Kind::EndRelist => "e",
-            _ => match self.actor() {
-                Actor::Relist => "r",
-                Actor::SyncLoop => "s",
-                Actor::Clock => "c",
-            },
+            _ => actor_key(self.actor()),
         }
+    }
+}
+
+/// The key that takes an actor's first move on the play page.
+pub fn actor_key(actor: Actor) -> &'static str {
+    match actor {
+        Actor::Relist => "r",
+        Actor::SyncLoop => "s",
+        Actor::Clock => "c",
     }
 }
 
@@ -131,6 +136,15 @@ impl Move {
     }
 
     /// Its label on a Step button.
+    /// The key that takes it on the play page, if one does: [`Kind::key`], with a visit's
+    /// `0-9` narrowed to its pod's digit (pods above 9 have none).
+    pub fn key(self) -> Option<String> {
+        match self {
+            Move::Visit { pod, .. } => (pod < 10).then(|| pod.to_string()),
+            _ => Some(self.kind().key().to_owned()),
+        }
+    }
+
     pub fn label(self) -> String {
         match self {
             Move::Visit { pod, landed } => {

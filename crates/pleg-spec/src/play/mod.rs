@@ -13,7 +13,7 @@ mod state;
 use crate::args::scenario_args;
 use pleg_check::explicit;
 use pleg_check::explicit::graph::Graph;
-use pleg_check::explicit::moves::{Move, Path};
+use pleg_check::explicit::moves::{self, Kind, Move, Path};
 use pleg_check::{story, VerdictKind};
 use pleg_core::{Design, Execution, Gate, MapOrder, Named, Scenario};
 use serde::{Deserialize, Serialize};
@@ -186,8 +186,41 @@ impl Level {
 #[derive(Serialize)]
 struct PageData {
     levels: Vec<LevelData>,
+    /// The keys that take moves, as the move table gives them, each with what it takes.
+    keys: Vec<KeyData>,
     /// The level and path the page opens at when its address names none.
     start: Start,
+}
+
+/// A key of the page's key map and what it takes.
+#[derive(Serialize)]
+struct KeyData {
+    key: &'static str,
+    what: String,
+}
+
+/// The move table's keys in its order, each once: an actor's own key takes that actor's first
+/// move; a key of its own takes one kind of move.
+fn keys() -> Vec<KeyData> {
+    let mut keys: Vec<KeyData> = Vec::new();
+    for kind in Kind::ALL {
+        let key = kind.key();
+        if keys.iter().any(|k| k.key == key) {
+            continue;
+        }
+        let actor = kind.actor();
+        let what = if key == moves::actor_key(actor) {
+            actor.name().to_owned()
+        } else {
+            format!(
+                "{}: {}",
+                actor.name(),
+                kind.label().replace("pod {pod}", "that pod")
+            )
+        };
+        keys.push(KeyData { key, what });
+    }
+    keys
 }
 
 #[derive(Serialize)]
@@ -263,6 +296,7 @@ pub fn page(levels: &[Level], start: Option<(usize, Path)>) -> Result<String, St
         .collect();
     let data = PageData {
         levels: levels_data,
+        keys: keys(),
         start: Start {
             level,
             path: tokens.join("."),

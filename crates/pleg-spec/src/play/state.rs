@@ -60,6 +60,8 @@ struct ActorData {
 struct MoveData {
     label: String,
     token: String,
+    /// The key that takes it (the move table's), if any.
+    key: Option<String>,
     to: usize,
     /// The story line the move adds (`None`: a gate pass, which the story does not tell).
     story: Option<String>,
@@ -172,6 +174,7 @@ fn actor_data(
         .map(|&(mv, to)| MoveData {
             label: label(mv),
             token: Path(vec![mv]).to_string(),
+            key: mv.key(),
             to,
             story: story_line(pods, st, mv, &graph.states[to], context),
         })
