@@ -14,7 +14,7 @@
 //! *while still holding the lock*, so a recorded trace orders channel steps exactly as they
 //! happened. The note is a plain closure: it adds no synchronisation the checkers could see.
 
-use crate::runtime::{Condvar, Mutex, Runtime};
+use crate::runtime::{Condvar, Hint, Mutex, Runtime};
 use std::collections::VecDeque;
 use std::fmt;
 
@@ -40,7 +40,13 @@ pub struct Channel<R: Runtime, T: Send> {
     /// Signalled when a value arrives or the channel closes.
     not_empty: Condvar<R>,
     capacity: usize,
+    /// The buffer's length as the last critical section left it, or [`CLOSED`]: read without
+    /// the lock by [`try_send`](Self::try_send) (on runtimes that keep the hint).
+    occupancy: R::Hint,
 }
+
+/// The occupancy of a closed channel: never mistaken for a full one.
+const CLOSED: usize = usize::MAX;
 
 struct State<T> {
     /// Allocated once at full capacity: sending never allocates.
@@ -102,6 +108,7 @@ impl<R: Runtime, T: Send> Channel<R, T> {
             not_full: Condvar::new(),
             not_empty: Condvar::new(),
             capacity,
+            occupancy: R::Hint::new(0),
         })
     }
 
@@ -149,7 +156,16 @@ impl<R: Runtime, T: Send> Channel<R, T> {
     }
 
     /// Go's `select { case ch <- value: default: }`: never waits.
+    ///
+    /// Like Go's, it first looks for a full channel without the lock: the occupancy is written
+    /// in every critical section that changes the buffer, so a `capacity` read here was the
+    /// buffer's length at a moment this call can be placed at, and refusing is what a locked
+    /// check at that moment would have done. Any other reading takes the lock and decides
+    /// there. (The `_noted` form always locks: its note must be ordered with the others.)
     pub fn try_send(&self, value: T) -> Result<(), TrySendError<T>> {
+        if self.occupancy.get() == Some(self.capacity) {
+            return Err(TrySendError::Full(value));
+        }
         self.try_send_noted(value, |_, _, _| {})
     }
 
@@ -207,6 +223,7 @@ impl<R: Runtime, T: Send> Channel<R, T> {
     pub fn close(&self) {
         let mut state = self.state.lock();
         state.closed = true;
+        self.occupancy.set(CLOSED);
         let (senders, receivers) = (state.waiting_senders, state.waiting_receivers);
         drop(state);
         if senders > 0 {
@@ -226,6 +243,7 @@ impl<R: Runtime, T: Send> Channel<R, T> {
         debug_assert!(state.buffer.len() < self.capacity);
         note(ChannelOp::Sent, &value, state.buffer.len() + 1);
         state.buffer.push_back(value);
+        self.occupancy.set(state.buffer.len());
         let wake = state.waiting_receivers > 0;
         // Wake after unlocking, so the woken receiver does not immediately block on our lock.
         drop(state);
@@ -240,6 +258,11 @@ impl<R: Runtime, T: Send> Channel<R, T> {
         mut note: impl FnMut(ChannelOp, &T, usize),
     ) -> Option<T> {
         let value = state.buffer.pop_front()?;
+        self.occupancy.set(if state.closed {
+            CLOSED
+        } else {
+            state.buffer.len()
+        });
         note(ChannelOp::Received, &value, state.buffer.len());
         let wake = state.waiting_senders > 0;
         drop(state);
@@ -359,6 +382,7 @@ mod tests {
         type RawGuard<'a, T: Send + 'a> = <Std as crate::runtime::Runtime>::RawGuard<'a, T>;
         type RawCondvar = <Std as crate::runtime::Runtime>::RawCondvar;
         type RawJoinHandle<T: Send + 'static> = <Std as crate::runtime::Runtime>::RawJoinHandle<T>;
+        type Hint = <Std as crate::runtime::Runtime>::Hint;
         fn new_mutex<T: Send>(value: T) -> Self::RawMutex<T> {
             Std::new_mutex(value)
         }

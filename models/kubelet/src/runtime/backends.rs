@@ -9,7 +9,7 @@ use super::Runtime;
 use std::ops::{Deref, DerefMut};
 
 macro_rules! backend {
-    ($(#[$doc:meta])* $name:ident, $label:literal, $krate:ident, $arbitrary:path) => {
+    ($(#[$doc:meta])* $name:ident, $label:literal, $krate:ident, $arbitrary:path, $hint:ty) => {
         $(#[$doc])*
         #[derive(Debug, Clone, Copy)]
         pub enum $name {}
@@ -21,6 +21,7 @@ macro_rules! backend {
             type RawGuard<'a, T: Send + 'a> = $krate::sync::MutexGuard<'a, T>;
             type RawCondvar = $krate::sync::Condvar;
             type RawJoinHandle<T: Send + 'static> = $krate::thread::JoinHandle<T>;
+            type Hint = $hint;
 
             fn new_mutex<T: Send>(value: T) -> Self::RawMutex<T> {
                 $krate::sync::Mutex::new(value)
@@ -102,12 +103,69 @@ fn no_choice_under_loom(_n: usize) -> usize {
 
 backend!(
     /// loom's primitives: every interleaving within a preemption bound. Inside `loom::model` only.
-    Loom, "loom", loom, no_choice_under_loom
+    Loom, "loom", loom, no_choice_under_loom, super::NoHint
 );
 backend!(
     /// shuttle's primitives: randomly or PCT-scheduled executions. Inside a shuttle runner only.
-    Shuttle, "shuttle", shuttle, shuttle_choice
+    Shuttle, "shuttle", shuttle, shuttle_choice, super::NoHint
 );
+
+/// loom's primitives, with a lock-free hint as the real threads keep one (a loom atomic by
+/// default): for the channel's tests of its lock-free path, which may also hand it a broken
+/// hint to show that those tests can fail. The kubelet model runs on [`Loom`], which keeps none.
+pub struct LoomHinted<H = loom::sync::atomic::AtomicUsize>(std::marker::PhantomData<H>);
+
+impl<H: super::Hint + 'static> Runtime for LoomHinted<H> {
+    const NAME: &'static str = "loom";
+
+    type RawMutex<T: Send> = <Loom as Runtime>::RawMutex<T>;
+    type RawGuard<'a, T: Send + 'a> = <Loom as Runtime>::RawGuard<'a, T>;
+    type RawCondvar = <Loom as Runtime>::RawCondvar;
+    type RawJoinHandle<T: Send + 'static> = <Loom as Runtime>::RawJoinHandle<T>;
+    type Hint = H;
+
+    fn new_mutex<T: Send>(value: T) -> Self::RawMutex<T> {
+        <Loom as Runtime>::new_mutex(value)
+    }
+    #[track_caller]
+    fn lock<T: Send>(mutex: &Self::RawMutex<T>) -> Self::RawGuard<'_, T> {
+        <Loom as Runtime>::lock(mutex)
+    }
+    fn new_condvar() -> Self::RawCondvar {
+        <Loom as Runtime>::new_condvar()
+    }
+    #[track_caller]
+    fn wait<'a, T: Send>(
+        cv: &Self::RawCondvar,
+        guard: Self::RawGuard<'a, T>,
+    ) -> Self::RawGuard<'a, T> {
+        <Loom as Runtime>::wait(cv, guard)
+    }
+    fn notify_one(cv: &Self::RawCondvar) {
+        <Loom as Runtime>::notify_one(cv)
+    }
+    fn notify_all(cv: &Self::RawCondvar) {
+        <Loom as Runtime>::notify_all(cv)
+    }
+    #[track_caller]
+    fn spawn<F, T>(name: &str, body: F) -> Self::RawJoinHandle<T>
+    where
+        F: FnOnce() -> T + Send + 'static,
+        T: Send + 'static,
+    {
+        <Loom as Runtime>::spawn(name, body)
+    }
+    #[track_caller]
+    fn join<T: Send + 'static>(handle: Self::RawJoinHandle<T>) -> T {
+        <Loom as Runtime>::join(handle)
+    }
+    fn yield_now() {
+        <Loom as Runtime>::yield_now()
+    }
+    fn arbitrary(n: usize) -> usize {
+        <Loom as Runtime>::arbitrary(n)
+    }
+}
 
 /// A lock of a real-thread backend: std's or parking_lot's mutex, adapted to one shape.
 pub trait ThreadLock<T: Send>: Send + Sync {
@@ -201,6 +259,7 @@ macro_rules! thread_backend {
             type RawGuard<'a, T: Send + 'a> = ThreadGuard<'a, T, $lock>;
             type RawCondvar = SpinCondvar;
             type RawJoinHandle<T: Send + 'static> = std::thread::JoinHandle<T>;
+            type Hint = std::sync::atomic::AtomicUsize;
 
             fn new_mutex<T: Send>(value: T) -> Self::RawMutex<T> {
                 ThreadLock::new(value)

@@ -15,7 +15,7 @@
 mod backends;
 mod spin;
 
-pub use backends::{Loom, ParkingLot, Shuttle, Std, ThreadGuard, ThreadLock};
+pub use backends::{Loom, LoomHinted, ParkingLot, Shuttle, Std, ThreadGuard, ThreadLock};
 pub use spin::SpinCondvar;
 
 use std::ops::{Deref, DerefMut};
@@ -32,6 +32,10 @@ pub trait Runtime: 'static {
     type RawGuard<'a, T: Send + 'a>: DerefMut<Target = T>;
     type RawCondvar: Send + Sync;
     type RawJoinHandle<T: Send + 'static>;
+    /// A count other threads may read without a lock ([`Hint`]): kept on real threads, so that
+    /// a non-blocking send sees a full channel without taking its lock, as Go's does; not kept
+    /// by loom's and shuttle's models of kubelet, so what they explore does not change.
+    type Hint: Hint;
 
     fn new_mutex<T: Send>(value: T) -> Self::RawMutex<T>;
     fn lock<T: Send>(mutex: &Self::RawMutex<T>) -> Self::RawGuard<'_, T>;
@@ -61,6 +65,52 @@ pub trait Runtime: 'static {
     /// choices itself and never asks (see `Orders::Given`).
     fn arbitrary(n: usize) -> usize;
 }
+
+/// A count written under a lock and read without it, where reading it is only an optimisation:
+/// a reader that gets `None` (the runtime keeps no hint) or a value it cannot act on takes the
+/// lock and decides there.
+pub trait Hint: Send + Sync {
+    fn new(value: usize) -> Self;
+    /// Sets the count; called with the lock held, in the critical section whose state it
+    /// describes, so the count's order of writes is the lock's order of critical sections.
+    fn set(&self, value: usize);
+    fn get(&self) -> Option<usize>;
+}
+
+/// The hint of a runtime that keeps none.
+#[derive(Debug)]
+pub struct NoHint;
+
+impl Hint for NoHint {
+    fn new(_: usize) -> Self {
+        NoHint
+    }
+    fn set(&self, _: usize) {}
+    fn get(&self) -> Option<usize> {
+        None
+    }
+}
+
+/// A hint in an atomic: `Relaxed` suffices, because nothing is published through it — a reader
+/// that acts on it touches no data, and coherence alone keeps it from reading a value older
+/// than one whose write happens-before the read.
+macro_rules! atomic_hint {
+    ($atomic:ty) => {
+        impl Hint for $atomic {
+            fn new(value: usize) -> Self {
+                <$atomic>::new(value)
+            }
+            fn set(&self, value: usize) {
+                self.store(value, std::sync::atomic::Ordering::Relaxed)
+            }
+            fn get(&self) -> Option<usize> {
+                Some(self.load(std::sync::atomic::Ordering::Relaxed))
+            }
+        }
+    };
+}
+atomic_hint!(std::sync::atomic::AtomicUsize);
+atomic_hint!(loom::sync::atomic::AtomicUsize);
 
 /// A mutex on runtime `R`, without poisoning.
 pub struct Mutex<R: Runtime, T: Send>(R::RawMutex<T>);
