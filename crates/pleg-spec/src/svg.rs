@@ -156,9 +156,6 @@ fn draw_step(
     verdict: &Verdict,
 ) {
     let step = &execution.steps[n];
-    // The channel's real capacity, as the run built it (twice the scenario's for
-    // blocking-big-capacity).
-    let cap = execution.capacity;
     let last = execution.steps.len();
     let stuck = highlighted(step, verdict);
     let color = if stuck { "#c62828" } else { "#222" };
@@ -168,20 +165,7 @@ fn draw_step(
         y + 4,
         n + 1
     );
-    // The channel's fill level after this step.
-    let x = lane_x(Lane::Channel) - BAR / 2;
-    let fill = BAR * step.channel_len as i64 / cap.max(1) as i64;
-    let full = step.channel_len == cap;
-    let _ = writeln!(
-        out,
-        r##"<rect x="{x}" y="{}" width="{BAR}" height="10" fill="#f3f3f3" stroke="#999"/><rect x="{x}" y="{}" width="{fill}" height="10" fill="{}"/><text x="{}" y="{}" font-size="10" fill="#555">{}/{cap}</text>"##,
-        y - 6,
-        y - 6,
-        if full { "#e57373" } else { "#64b5f6" },
-        x + BAR + 6,
-        y + 3,
-        step.channel_len
-    );
+    let x = draw_channel_level(out, step.channel_len, execution.capacity, y);
     let lane = match line.actor {
         Actor::Relist => Lane::Relist,
         Actor::SyncLoop => Lane::SyncLoop,
@@ -213,6 +197,24 @@ fn draw_step(
         y + 3,
         esc(&line.label)
     );
+}
+
+/// The channel's fill level after a step, as a bar in the channel's lane with `len/cap` beside
+/// it (red when full); returns the bar's left edge. `cap` is the channel's real capacity, as
+/// the run built it (twice the scenario's for blocking-big-capacity).
+fn draw_channel_level(out: &mut String, len: usize, cap: usize, y: i64) -> i64 {
+    let x = lane_x(Lane::Channel) - BAR / 2;
+    let fill = BAR * len as i64 / cap.max(1) as i64;
+    let colour = if len == cap { "#e57373" } else { "#64b5f6" };
+    let _ = writeln!(
+        out,
+        r##"<rect x="{x}" y="{}" width="{BAR}" height="10" fill="#f3f3f3" stroke="#999"/><rect x="{x}" y="{}" width="{fill}" height="10" fill="{colour}"/><text x="{}" y="{}" font-size="10" fill="#555">{len}/{cap}</text>"##,
+        y - 6,
+        y - 6,
+        x + BAR + 6,
+        y + 3,
+    );
+    x
 }
 
 /// The steps that make the failure: the blocked send and the closed gate of a stall, the
