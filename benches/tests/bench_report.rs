@@ -103,11 +103,15 @@ fn splice_replaces_what_stands_between_the_markers() {
 
 #[test]
 fn bad_arguments_are_one_line_and_exit_2() {
+    let dir = tempfile::tempdir().unwrap();
+    let missing = dir.path().join("no-runs-here");
+    let plot = dir.path().join("plot.svg");
+    let (missing, plot) = (missing.to_str().unwrap(), plot.to_str().unwrap());
     for args in [
         &[][..],
         &["compare"],
-        &["compare", "/nonexistent", "2", "/tmp/p.svg", "h"],
-        &["compare", ".", "zero", "p", "h"],
+        &["compare", missing, "2", plot, "h"],
+        &["compare", ".", "zero", plot, "h"],
     ] {
         let out = bench_report(args);
         let stderr = String::from_utf8_lossy(&out.stderr);
@@ -115,4 +119,8 @@ fn bad_arguments_are_one_line_and_exit_2() {
         assert_eq!(stderr.lines().count(), 1, "{args:?}: {stderr}");
         assert!(stderr.starts_with("bench-report: "), "{stderr}");
     }
+    assert!(
+        !Path::new(plot).exists(),
+        "a refused compare writes no plot"
+    );
 }
