@@ -7,7 +7,7 @@ clicks buttons with the mouse and presses keys, then checks:
 - level 1: nothing of the solution shows until asked; hints come in three counted stages, each
   changing the screen; three clicks and a tick hang kubelet 1.12 — the story, the code pointer on
   the blocked send, the wait-for cycle, the lesson; the keyboard focus stays on the lane used;
-- level 2: hints lead to the discarded event the resync repairs; level 5 from the keyboard
+- level 2: hints lead to the discarded event the resync repairs; level 5 from the keyboard (E included)
   reaches kubelet's own livelock, its loop drawn red in the state map;
 - every level won by hints marks it done, and the last one opens the end screen;
 - a shared link, reloaded, opens the very same state; bad links open a true state and say why;
@@ -314,10 +314,14 @@ def main(page, out):
         assert "discard" in text(browser, "#trace")
         assert not low_contrast(browser), "level 2's end breaks the contrast"
 
-        # Level 5 from the keyboard: relist starts (R), visits pods 0 and 1, the clock ticks (C).
+        # Level 5 from the keyboard: three relists, each started (R), visiting pod 0 and ended
+        # (E), the third stuck in its send; then the clock ticks (C).
         browser.open(url + "#level=5&path=", 1280, 800)
-        for key in ("r", "0", "1", "c"):
+        for key in ("r", "0", "e", "r", "0", "e", "r", "0"):
             browser.key(key)
+        taken = browser.js('document.querySelectorAll("#trace li").length')
+        assert taken == 8, f"eight keys took {taken} moves"
+        browser.key("c")
         assert "You reached it: livelock" in text(browser, "#status"), text(browser, "#status")
         assert "Livelock" in text(browser, "#ending")
         loops = browser.js('document.querySelectorAll("#map line.loop").length')

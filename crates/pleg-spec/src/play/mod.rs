@@ -265,9 +265,13 @@ fn why(goal: &Goal) -> &'static str {
         Goal::Failure(kinds) => kinds[0],
     };
     match goal {
-        VerdictKind::Deadlock | VerdictKind::Livelock => {
+        VerdictKind::Deadlock => {
             "fill the channel until relist blocks in its send, then let relistThreshold pass \
              while relist is stuck: PLEG turns unhealthy and syncLoop stops reading."
+        }
+        VerdictKind::Livelock => {
+            "keep syncLoop away while relist lists change after change, relist after relist, \
+             until a send blocks; then let relistThreshold pass: syncLoop can only retry."
         }
         VerdictKind::GatedStall => {
             "fill the channel: a full channel alone makes Evented PLEG unhealthy, and syncLoop \
