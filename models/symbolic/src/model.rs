@@ -5,12 +5,14 @@
 //! keeps the marked pod's versions and events exactly and sums the others'. It keeps no clock,
 //! no relist count, no visited set and no gate: syncLoop may pass whenever it likes and relist
 //! may visit, end a relist or start the next whenever the pods' versions allow. It therefore
-//! allows every move the explicit machine makes (the tests check this edge by edge) and more,
+//! allows every move the explicit machine makes (the tests check this edge by edge) and more —
+//! exactly the guards and values [`Action::not_kept`] names, as the tests measure —
 //! which is what a proof that something *never* happens needs; that a failure *does* happen is
 //! shown by the witnesses instead ([`crate::witness`]).
 
 use crate::term::{all, any, var, Env, Int, Prop};
 use pleg_core::{Design, Scenario};
+use pleg_explicit::moves::Move;
 use pleg_explicit::pods::State;
 use pleg_explicit::{RelistAt, SyncLoopAt};
 
@@ -174,6 +176,14 @@ impl Action {
         Action::Stutter,
     ];
 
+    /// Its place in [`Action::ALL`].
+    pub fn index(self) -> usize {
+        Action::ALL
+            .iter()
+            .position(|&a| a == self)
+            .expect("every action is in ALL")
+    }
+
     pub fn name(self) -> &'static str {
         match self {
             Action::Start => "start a relist",
@@ -192,6 +202,37 @@ impl Action {
         }
     }
 
+    /// What the counter model does not keep of the explicit moves this action stands for: a
+    /// guard (the counter move is enabled at abstract states where no explicit state allows
+    /// the move) and a value (the move is allowed there but the counter model lets it land
+    /// where no explicit move does). `None`: kept exactly. The tests measure both on a grid and
+    /// hold this table to what they find, both ways.
+    pub fn not_kept(self) -> [Option<&'static str>; 2] {
+        match self {
+            Action::VisitMarked { .. } | Action::VisitOther { changed: false } => {
+                [Some(NOT_KEPT_VISITS), None]
+            }
+            Action::VisitOther { changed: true } => [
+                Some(NOT_KEPT_VISITS),
+                Some("which other pod: how far the others' records rise"),
+            ],
+            Action::EndRelist => [
+                Some("the visited set: a changed pod this relist has not visited yet"),
+                Some("the relist count: whether the next relist starts or relist finishes"),
+            ],
+            Action::Pass => [
+                Some("PLEG's health: the clock and relist's last start"),
+                None,
+            ],
+            Action::ReceiveMarked | Action::ReceiveOther => {
+                [Some("the FIFO's order: whose event is at the head"), None]
+            }
+            Action::Start | Action::Send | Action::Finish | Action::Exit | Action::Stutter => {
+                [None, None]
+            }
+        }
+    }
+
     /// The move relation of `design`: the state before (`now`) and after (`next`).
     pub fn relation(self, design: Design) -> Prop {
         let changes = |names: &[&str]| frame(names, self.effect(design));
@@ -199,7 +240,7 @@ impl Action {
     }
 
     /// The variables the action may change; every other one keeps its value.
-    fn writes(self) -> &'static [&'static str] {
+    pub fn writes(self) -> &'static [&'static str] {
         match self {
             Action::Start | Action::EndRelist | Action::Finish => &["rl"],
             Action::VisitMarked { .. } => &["rl", "u", "rec", "sy", "m", "hm"],
@@ -252,6 +293,10 @@ impl Action {
         }
     }
 }
+
+/// What a visit's guard in the counter model does not keep.
+const NOT_KEPT_VISITS: &str =
+    "the visited set, each pod's own count of changes, and lockstep's schedule of them";
 
 /// `effect`, with every variable outside `writes` unchanged.
 fn frame(writes: &[&str], effect: Prop) -> Prop {
@@ -379,6 +424,29 @@ pub fn abstraction(st: &State, marked: usize) -> [i64; STATE.len()] {
         st.channel.len() as i64 - in_channel,
         i64::from(held_marked == Some(false)),
     ]
+}
+
+/// The action explicit move `mv` from `st` is, with `marked` the marked pod: the map the tests
+/// check every explicit edge under, with [`abstraction`] for its ends.
+pub fn action(st: &State, mv: Move, marked: usize) -> Action {
+    let marked = marked as u32;
+    match mv {
+        Move::Start => Action::Start,
+        Move::Visit { pod, landed } if pod == marked => Action::VisitMarked {
+            changed: landed == 1,
+        },
+        Move::Visit { landed, .. } => Action::VisitOther {
+            changed: landed == 1,
+        },
+        Move::Send => Action::Send,
+        Move::EndRelist => Action::EndRelist,
+        Move::Finish => Action::Finish,
+        Move::Pass => Action::Pass,
+        Move::Receive if st.channel.first() == Some(&(marked as u16)) => Action::ReceiveMarked,
+        Move::Receive => Action::ReceiveOther,
+        Move::Exit => Action::Exit,
+        Move::Tick | Move::Retry => Action::Stutter,
+    }
 }
 
 /// An abstract state as a valuation, its variables named as before a move (`next`: after).
