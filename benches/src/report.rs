@@ -97,10 +97,9 @@ fn read_benchmark(new: &Path) -> Result<(String, f64), String> {
     let id = bench["full_id"]
         .as_str()
         .ok_or("benchmark.json without full_id")?;
-    let figure = match bench["throughput"]["Elements"].as_f64() {
-        Some(elements) if elements > 0.0 => elements / seconds,
-        _ => seconds,
-    };
+    let figure = bench["throughput"]["Elements"]
+        .as_f64()
+        .map_or(seconds, |elements| elements / seconds);
     Ok((id.to_owned(), figure))
 }
 
@@ -133,10 +132,9 @@ pub fn read_go(text: &str, runs: usize) -> Vec<HashMap<String, HashMap<String, f
 
 /// `SPSC/send/go/16-2` → `SPSC/send/go/16`: go test appends `-GOMAXPROCS` when it is above 1.
 fn without_gomaxprocs(name: &str) -> &str {
-    let last = name.rfind('/').map_or(0, |i| i + 1);
-    match name[last..].rfind('-') {
-        Some(dash) if name[last + dash + 1..].bytes().all(|b| b.is_ascii_digit()) => {
-            &name[..last + dash]
+    match name.rsplit_once('-') {
+        Some((head, procs)) if !procs.is_empty() && procs.bytes().all(|b| b.is_ascii_digit()) => {
+            head
         }
         _ => name,
     }
@@ -483,9 +481,17 @@ mod tests {
         assert_eq!(runs[0]["Wakeup"]["ns/wakeup"], 18000.0);
         assert!(!runs[1].contains_key("Wakeup"), "one line is one run");
         assert_eq!(
-            without_gomaxprocs("RelistBurst/fast-syncLoop/blocking/1000"),
-            "RelistBurst/fast-syncLoop/blocking/1000"
+            read_go(GO_OUTPUT, 1).len(),
+            1,
+            "a run beyond the count is left out"
         );
+        for name in [
+            "RelistBurst/fast-syncLoop/blocking/1000",
+            "Burst/slow-syncLoop",
+            "A-",
+        ] {
+            assert_eq!(without_gomaxprocs(name), name);
+        }
     }
 
     #[test]
@@ -507,8 +513,84 @@ mod tests {
         );
         assert_eq!(spread(&runs.each(&rate(Workload::Send, PLEG, 1)), 1e6), "—");
         assert_eq!(median(&[1.0, 2.0, 4.0, 8.0]), Some(3.0));
+        assert_eq!(median(&[5.0, 1.0, 4.0, 2.0, 3.0]), Some(3.0));
         assert_eq!(thousands(1_234_567), "1,234,567");
         assert_eq!(thousands(999), "999");
+    }
+
+    /// One run with every figure the report reads: pleg at `pleg` messages per second, Go at
+    /// twice that, crossbeam at four times; bursts of `n` events at `1e9 / n` events per second.
+    fn full_run(pleg: f64) -> Run {
+        let mut rust = HashMap::from([("handoff/ping-pong".to_owned(), 2e7)]);
+        let mut go: HashMap<String, HashMap<String, f64>> = HashMap::new();
+        let unit = |name: &str, v: f64| HashMap::from([(name.to_owned(), v)]);
+        for w in Workload::ALL {
+            for c in CAPACITIES {
+                for (ch, k) in [(PLEG, 1.0), (CROSSBEAM, 4.0)] {
+                    rust.insert(format!("{}/{ch}/{c}", w.group()), pleg * k * c as f64);
+                }
+                let mut metrics = unit("msgs/s", 2.0 * pleg * c as f64);
+                if w == Workload::TrySendDrop {
+                    metrics.insert("dropped/run".into(), 9990.0);
+                }
+                go.insert(w.go_name(c), metrics);
+            }
+        }
+        for (sync_loop, policy, n) in every_burst() {
+            let rate = 1e9 / n as f64;
+            rust.insert(format!("relist/burst/{sync_loop}/{policy}/{n}"), rate);
+            let go_name = format!("RelistBurst/{sync_loop}/{policy}/{n}");
+            go.insert(go_name, unit("events/s", 2.0 * rate));
+        }
+        for (i, w) in WAKERS.into_iter().enumerate() {
+            rust.insert(format!("wakeup/asleep-sender/{w}"), (i + 1) as f64 * 1e-6);
+        }
+        go.insert("Wakeup".into(), unit("ns/wakeup", 4600.0));
+        Run { rust, go }
+    }
+
+    fn every_burst() -> Vec<(&'static str, &'static str, u64)> {
+        let mut all = Vec::new();
+        for s in SYNC_LOOPS {
+            for p in POLICIES {
+                BURSTS.iter().for_each(|&n| all.push((s, p, n)));
+            }
+        }
+        all
+    }
+
+    /// Every table of the report, from runs whose figures are known: each cell what they make.
+    #[test]
+    fn every_table_of_the_report_holds_what_the_runs_make() {
+        let runs = Runs(vec![full_run(1e6), full_run(3e6)]);
+        let drops = HashMap::from([((PLEG.to_owned(), 16), (1_234, 8_766))]);
+        let report = report(&runs, &drops, "machine");
+        let has = |line: &str| assert!(report.contains(line), "no {line:?} in\n{report}");
+        // The targets: every ratio to Go is 0.5, to crossbeam 0.25 — best and worst alike.
+        has("- pleg-std against Go's channel: best 0.50× (two-producers, capacity 1000), worst 0.50×");
+        has("- pleg-std against crossbeam: best 0.25×");
+        has("a burst of 1001 takes 1.00 (1.00–1.00)× the time per event of a burst of 1000");
+        has("at 0.50 (0.50–0.50)× Go's rate");
+        // Throughput: capacity 16 at 16 and 48 M/s, the drops of pleg and of Go.
+        has("| 16 | 32.00 (16.00–48.00) | — | — | 128.00 (64.00–192.00) | 64.00 (32.00–96.00) | 0.50 (0.50–0.50) | 0.25 (0.25–0.25) | 1,234 / 8,766 | 10 / 9,990 |");
+        has("| 1 | 2.00 (1.00–3.00) | — | — | 8.00 (4.00–12.00) | 4.00 (2.00–6.00) | 0.50 (0.50–0.50) | 0.25 (0.25–0.25) | — | 10 / 9,990 |");
+        // The cost: a hand-off of 50 ns; pleg at 2 M/s median is 10 hand-offs a message.
+        has("(handoff/ping-pong): **50.0 ns**");
+        has("| 1 | 10.00 | — | — | 2.50 | 5.00 |");
+        // Bursts: 1e9 / n events per second (1,000 M/s over n), Go twice that.
+        has("| slow-syncLoop | blocking | 1001 | 1.00 (1.00–1.00) | 2.00 (2.00–2.00) | 0.50 (0.50–0.50) |");
+        has("| fast-syncLoop | drop-when-full | 100 | 10.00 (10.00–10.00) | 20.00");
+        // Wake-up: pleg 1 µs, the futex 2, crossbeam 3, Go 4.6.
+        has("| 1.00 (1.00–1.00) | 2.00 (2.00–2.00) | 3.00 (3.00–3.00) | 4.60 (4.60–4.60) |");
+        assert!(report.starts_with("machine. 2 runs of each benchmark"));
+        // Delivered and dropped stand in the select/default table only.
+        for w in Workload::ALL {
+            let table = report.split("**").skip_while(|s| *s != w.title()).nth(1);
+            let drops = table
+                .expect("every workload has its table")
+                .contains("dropped");
+            assert_eq!(drops, w == Workload::TrySendDrop, "{}", w.title());
+        }
     }
 
     #[test]
