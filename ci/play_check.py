@@ -331,6 +331,8 @@ def main(page, out):
         browser.open(url, 1280, 800)
         for lv in range(browser.js("DATA.levels.length")):
             browser.click(f"nav button:nth-of-type({lv + 1})")
+            trigger = text(browser, "#trigger")
+            assert trigger.startswith("In a real kubelet: ") and "kubelet" in trigger[19:], trigger
             assert win_by_hints(browser), f"level {lv + 1} was not won by its hints"
         assert browser.js('document.querySelectorAll("nav button.done").length') == browser.js("DATA.levels.length")
         end = text(browser, "#done")

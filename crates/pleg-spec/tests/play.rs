@@ -50,6 +50,14 @@ fn play_writes_one_self_contained_page_with_every_level() {
             "One pod, kubelet's own retry gate"
         ]
     );
+    // Each level says what sets it off in a real kubelet, with the version it holds for.
+    for level in levels {
+        let trigger = level["trigger"].as_str().unwrap_or_default();
+        assert!(
+            trigger.contains("kubelet") && trigger.len() > 100,
+            "{trigger}"
+        );
+    }
     // From the exhaustive search: how far each goal is from the start.
     let start_distance: Vec<serde_json::Value> = levels
         .iter()

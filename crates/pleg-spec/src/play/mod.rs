@@ -51,6 +51,7 @@ struct LevelSpec {
     /// The verdicts that win the level, or `["repaired"]`: a clean end in which the periodic
     /// resync repaired a pod whose event was discarded.
     goal: Vec<String>,
+    trigger: String,
     intro: String,
     lesson: String,
 }
@@ -71,6 +72,8 @@ pub struct Level {
     title: String,
     scenario: Scenario,
     goal: Goal,
+    /// What sets the level off in a real kubelet (`None`: a checker's counterexample).
+    trigger: Option<String>,
     intro: String,
     lesson: String,
 }
@@ -160,6 +163,7 @@ impl Level {
             title: spec.title,
             scenario,
             goal,
+            trigger: Some(spec.trigger),
             intro: spec.intro,
             lesson: spec.lesson,
         })
@@ -172,6 +176,7 @@ impl Level {
             title: format!("{} — the counterexample", scenario.design),
             scenario,
             goal: Goal::Failure(vec![verdict]),
+            trigger: None,
             intro: format!(
                 "The counterexample `pleg-spec check` found ({}), loaded as the trace below. Step \
                  through it, undo it, or find your own way to the same {verdict}.",
@@ -233,6 +238,8 @@ struct Start {
 struct LevelData {
     title: String,
     intro: String,
+    /// What sets the level off in a real kubelet.
+    trigger: Option<String>,
     lesson: String,
     /// The goal in words.
     goal: String,
@@ -341,6 +348,7 @@ fn level_data(level: &Level) -> Result<LevelData, String> {
     Ok(LevelData {
         title: level.title.clone(),
         intro: level.intro.clone(),
+        trigger: level.trigger.clone(),
         lesson: level.lesson.clone(),
         goal: level.goal.words(),
         stalls: (0..graph.states.len())
