@@ -432,3 +432,51 @@ fn the_page_graphs_paths_are_shortest_and_its_distances_exact() {
     }
     assert!(checked > 100, "{checked} states");
 }
+
+/// A page graph is refused exactly when its scenario has more states than the limit.
+#[test]
+fn a_page_graph_is_refused_exactly_beyond_its_limit() {
+    use pleg_check::explicit::graph::Graph;
+    let scenario = Scenario {
+        capacity: 1,
+        pods: 2,
+        ..Scenario::smallest(Design::Blocking)
+    };
+    let n = Graph::explore(&scenario, usize::MAX).unwrap().states.len();
+    assert!(Graph::explore(&scenario, n).is_ok());
+    for limit in 1..n {
+        let refused = Graph::explore(&scenario, limit).unwrap_err().to_string();
+        assert!(
+            refused.contains(&format!("more than {limit} states")),
+            "{refused}"
+        );
+    }
+}
+
+/// The page graph judges a cycle as the engine does: the fix with kubelet's retry gate has
+/// cycles — syncLoop retrying while PLEG is stale — but relist can always move in them (often
+/// by one of several visits), so none is a livelock, and no state of its graph fails.
+#[test]
+fn a_page_graph_has_no_livelock_where_relist_could_move() {
+    use pleg_check::explicit::graph::Graph;
+    use pleg_check::explicit::moves::Move;
+    let scenario = Scenario {
+        capacity: 1,
+        pods: 2,
+        relists: 2,
+        gate: Gate::Retry,
+        ..Scenario::smallest(Design::DropWhenFull)
+    };
+    let graph = Graph::explore(&scenario, 100_000).unwrap();
+    let retry_loops_beside_visits = (0..graph.states.len()).filter(|&s| {
+        let out = &graph.moves[s];
+        let visits = out.iter().filter(|(m, _)| matches!(m, Move::Visit { .. }));
+        out.contains(&(Move::Retry, s)) && visits.count() >= 2
+    });
+    assert!(
+        retry_loops_beside_visits.count() > 0,
+        "no retry loop beside two visits"
+    );
+    let failing = graph.failure.iter().filter(|f| f.is_some()).count();
+    assert_eq!(failing, 0, "the fix's retry loops judged as failures");
+}
