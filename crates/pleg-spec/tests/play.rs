@@ -317,7 +317,7 @@ fn the_guides_solved_links_win_their_levels() {
         .split('`')
         .filter(|s| s.starts_with("#level="))
         .collect();
-    assert!(links.len() >= 3, "{links:?}");
+    assert_eq!(links.len(), 5, "one per level: {links:?}");
     for link in links {
         let (level, moves) = link
             .trim_start_matches("#level=")
