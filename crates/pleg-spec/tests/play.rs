@@ -67,6 +67,16 @@ fn play_writes_one_self_contained_page_with_every_level() {
     assert_eq!(start_distance, expected);
 }
 
+/// The data of a page `pleg-spec play` writes.
+fn written_page_data() -> serde_json::Value {
+    let tmp = tempfile::tempdir().unwrap();
+    let path = tmp.path().join("play.html");
+    assert!(pleg_spec(&["play", "--out", path.to_str().unwrap()])
+        .status
+        .success());
+    page_data(&std::fs::read_to_string(&path).unwrap())
+}
+
 /// A shortest way to win `level`: from the start, always a move one step closer to the goal.
 fn shortest_win(level: &serde_json::Value) -> Vec<String> {
     let states = level["states"].as_array().unwrap();
@@ -106,12 +116,7 @@ fn wins(level: &serde_json::Value, path: &[String]) -> bool {
 /// No two levels are won the same way: a shortest win of one level does not win another.
 #[test]
 fn no_level_is_won_by_another_levels_moves() {
-    let tmp = tempfile::tempdir().unwrap();
-    let path = tmp.path().join("play.html");
-    assert!(pleg_spec(&["play", "--out", path.to_str().unwrap()])
-        .status
-        .success());
-    let data = page_data(&std::fs::read_to_string(&path).unwrap());
+    let data = written_page_data();
     let levels = data["levels"].as_array().unwrap();
     for (i, a) in levels.iter().enumerate() {
         let win = shortest_win(a);
@@ -131,11 +136,7 @@ const LEVEL_2: u64 = 10;
 /// anywhere, and each stall level draws its wait-for cycle.
 #[test]
 fn each_level_has_its_own_goal_and_the_stalls_draw_their_cycle() {
-    let tmp = tempfile::tempdir().unwrap();
-    let path = tmp.path().join("play.html");
-    let out = pleg_spec(&["play", "--out", path.to_str().unwrap()]);
-    assert!(out.status.success());
-    let data = page_data(&std::fs::read_to_string(&path).unwrap());
+    let data = written_page_data();
     let levels = data["levels"].as_array().unwrap();
     let goals: Vec<&str> = levels.iter().map(|l| l["goal"].as_str().unwrap()).collect();
     let mut unique = goals.clone();
@@ -306,38 +307,21 @@ fn play_serve_serves_the_page_it_wrote() {
 /// Every solved link in the guide's table of levels wins its level.
 #[test]
 fn the_guides_solved_links_win_their_levels() {
-    let tmp = tempfile::tempdir().unwrap();
-    let path = tmp.path().join("play.html");
-    assert!(pleg_spec(&["play", "--out", path.to_str().unwrap()])
-        .status
-        .success());
-    let data = page_data(&std::fs::read_to_string(&path).unwrap());
+    let data = written_page_data();
     let guide = include_str!("../../../docs/guide.md");
     let links: Vec<&str> = guide
         .split('`')
         .filter(|s| s.starts_with("#level="))
         .collect();
-    assert_eq!(links.len(), 5, "one per level: {links:?}");
+    let levels = data["levels"].as_array().unwrap();
+    assert_eq!(links.len(), levels.len(), "one per level: {links:?}");
     for link in links {
         let (level, moves) = link
             .trim_start_matches("#level=")
             .split_once("&path=")
             .expect("level and path");
-        let level = &data["levels"][level.parse::<usize>().unwrap() - 1];
-        let mut at = 0;
-        for token in moves.split('.') {
-            let next = level["states"][at]["actors"]
-                .as_array()
-                .unwrap()
-                .iter()
-                .flat_map(|a| a["moves"].as_array().unwrap())
-                .find(|m| m["token"] == token)
-                .unwrap_or_else(|| panic!("{link}: no move {token}"));
-            at = next["to"].as_u64().unwrap() as usize;
-        }
-        assert!(
-            level["states"][at]["won"].is_string(),
-            "{link} does not win"
-        );
+        let level = &levels[level.parse::<usize>().unwrap() - 1];
+        let path: Vec<String> = moves.split('.').map(str::to_owned).collect();
+        assert!(wins(level, &path), "{link} does not win");
     }
 }

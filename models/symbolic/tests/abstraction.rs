@@ -9,7 +9,7 @@ use pleg_core::{Design, Gate, MapOrder, Named, Scenario, Timing};
 use pleg_explicit::pods::Pods;
 use pleg_explicit::StateMachine;
 use pleg_symbolic::model::Param;
-use pleg_symbolic::model::{abstraction, action, parameters, valuation, Action, STATE};
+use pleg_symbolic::model::{abstraction, action, parameters, rl, sl, valuation, Action, STATE};
 use pleg_symbolic::term::{any, Env, Prop};
 use pleg_symbolic::theorems::{all_theorems, Conjunct, Theorem};
 use std::collections::{HashMap, HashSet};
@@ -287,8 +287,8 @@ fn converse(scenario: &Scenario, relation: &dyn Fn(Action) -> Prop) -> Converse 
 /// `params` (the ranges its invariants prove).
 fn largest(name: &str, params: &Env) -> i64 {
     match name {
-        "rl" => 4,
-        "sl" => 2,
+        "rl" => rl::DONE,
+        "sl" => sl::EXITED,
         "u" | "rec" => params["K"],
         "m" | "o" => params["C"],
         "uo" | "ro" => params["PK"] - params["K"],
