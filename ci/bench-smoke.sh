@@ -5,8 +5,10 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-echo "== cargo bench -p pleg-benches -- --test"
-cargo bench -p pleg-benches -- --test
+# Every member selected (`--workspace`) so the dependencies' features are the test build's and
+# are not compiled again; `--bench '*'` picks the bench targets only (every one pleg-benches has).
+echo "== cargo bench --workspace --bench '*' -- --test"
+cargo bench --workspace --bench '*' -- --test
 
 # Go's side of the comparison (ci/bench-compare.sh): compiled, and every benchmark run once.
 source ci/go.sh

@@ -24,8 +24,7 @@ while [ $# -gt 0 ]; do
     esac
 done
 
-cargo build --release -q
-bin=target/release/pleg-spec
+source ci/pleg-spec.sh
 out=target/explicit-speed
 mkdir -p "$out"
 

@@ -6,4 +6,4 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 echo "== command-line fuzzer, 10000 cases"
-PROPTEST_CASES=10000 cargo test --release -p pleg-spec --test fuzz
+PROPTEST_CASES=10000 cargo test --release --workspace --test fuzz

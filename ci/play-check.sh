@@ -8,8 +8,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 source ci/browser.sh
 
-cargo build --release --quiet -p pleg-spec
-bin=target/release/pleg-spec
+source ci/pleg-spec.sh
 out=target/play-check
 mkdir -p "$out"
 

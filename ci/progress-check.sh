@@ -11,8 +11,7 @@ if ! command -v script >/dev/null 2>&1; then
     exit 1
 fi
 
-cargo build --release --quiet -p pleg-spec
-bin=target/release/pleg-spec
+source ci/pleg-spec.sh
 long="check --design ungated-drain --checker loom --capacity 2 --events 3 --relists 2"
 
 echo "== progress on a terminal"

@@ -9,7 +9,8 @@ source ci/solvers.sh
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
 echo "== pleg-spec prove (z3 and cvc5)"
-cargo run --release -q -p pleg-spec -- prove --smt2 "$out"
+source ci/pleg-spec.sh
+"$bin" prove --smt2 "$out"
 files=("$out"/*.smt2)
 echo "== each of ${#files[@]} obligations answered alone by z3 and by cvc5"
 for f in "${files[@]}"; do

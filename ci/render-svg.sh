@@ -10,7 +10,8 @@ source ci/browser.sh
 out=target/svg-check
 mkdir -p "$out"
 echo "== pleg-spec check --svg (smallest blocking counterexample)"
-cargo run --release --quiet -- check --design blocking --checker loom \
+source ci/pleg-spec.sh
+"$bin" check --design blocking --checker loom \
     --capacity 1 --events 2 --relists 1 --svg "$out/counterexample.svg" >/dev/null
 
 # The whole drawing: its own height (the story's rows, the cycle's box and its ring).

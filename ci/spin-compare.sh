@@ -24,8 +24,7 @@ case "${1:-}" in
 esac
 
 source ci/spin.sh
-cargo build --release -q -p pleg-spec
-bin="$PWD/target/release/pleg-spec"
+source ci/pleg-spec.sh
 model="$PWD/models/promela/pleg.pml"
 work="$PWD/target/spin-compare"
 rm -rf "$work"
