@@ -46,10 +46,8 @@ fn install_hook() {
 }
 
 fn message(payload: &(dyn Any + Send)) -> String {
-    if let Some(s) = payload.downcast_ref::<&str>() {
-        (*s).to_owned()
-    } else if let Some(s) = payload.downcast_ref::<String>() {
-        s.clone()
+    if let Some(s) = pleg_core::panics::message(payload) {
+        s.to_owned()
     } else if let Some(action) = payload.downcast_ref::<pleg_core::Action>() {
         format!("{action:?}")
     } else {

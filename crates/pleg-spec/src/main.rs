@@ -54,11 +54,7 @@ fn main() -> ExitCode {
         Ok(Ok(code)) => code,
         Ok(Err(message)) => usage_error(&message),
         Err(panic) => {
-            let what = panic
-                .downcast_ref::<String>()
-                .map(String::as_str)
-                .or_else(|| panic.downcast_ref::<&str>().copied())
-                .unwrap_or("a panic");
+            let what = pleg_core::panics::message(panic.as_ref()).unwrap_or("a panic");
             let what = what.lines().next().unwrap_or_default();
             eprintln!("pleg-spec: internal error (a bug; please report it): {what}");
             ExitCode::from(70)

@@ -11,9 +11,11 @@
 //! - [`laws`]: each verdict's boundary in closed form;
 //! - [`kubelet`]: kubelet's real constants, with the facts the models rely on checked at
 //!   compile time;
-//! - [`names`]: one spelling for every named choice, shared by the CLI, tables and JSON.
+//! - [`names`]: one spelling for every named choice, shared by the CLI, tables and JSON;
+//! - [`panics`]: the message a panic carries, read by the checkers, the CLI and the tests.
 
 pub mod names;
+pub mod panics;
 
 pub mod kubelet;
 pub mod laws;

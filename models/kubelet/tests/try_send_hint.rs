@@ -83,19 +83,9 @@ impl<const FLAW: u8> Hint for Broken<FLAW> {
     }
 }
 
-/// The message of the panic `f` ends in.
-fn failure(f: impl FnOnce() + std::panic::UnwindSafe) -> String {
-    let panic = std::panic::catch_unwind(f).expect_err("the check must fail");
-    panic
-        .downcast_ref::<String>()
-        .cloned()
-        .or_else(|| panic.downcast_ref::<&str>().map(|s| (*s).to_owned()))
-        .unwrap_or_default()
-}
-
 #[test]
 fn an_occupancy_a_pop_does_not_lower_is_caught() {
-    let why = failure(|| {
+    let why = pleg_core::panics::of(|| {
         a_freed_slot_is_seen::<LoomHinted<Broken<KEEPS_HIGHS>>>();
     });
     assert!(why.contains("try_send disagrees"), "{why}");
@@ -103,6 +93,7 @@ fn an_occupancy_a_pop_does_not_lower_is_caught() {
 
 #[test]
 fn an_occupancy_a_close_does_not_mark_is_caught() {
-    let why = failure(a_closed_channel_is_never_full::<LoomHinted<Broken<FORGETS_CLOSE>>>);
+    let why =
+        pleg_core::panics::of(a_closed_channel_is_never_full::<LoomHinted<Broken<FORGETS_CLOSE>>>);
     assert!(why.contains("Full(3)"), "{why}");
 }

@@ -441,21 +441,11 @@ mod tests {
         }
     }
 
-    /// The message of the panic `f` ends in.
-    fn failure(f: impl FnOnce() + std::panic::UnwindSafe) -> String {
-        let panic = std::panic::catch_unwind(f).expect_err("the check must fail");
-        panic
-            .downcast_ref::<String>()
-            .cloned()
-            .or_else(|| panic.downcast_ref::<&str>().map(|s| (*s).to_owned()))
-            .unwrap_or_default()
-    }
-
     /// The same check fails when the notifier skips the handshake with the sleep lock: a
     /// sleeper that checked the number before the bump falls asleep after the signal.
     #[test]
     fn a_notify_that_skips_the_handshake_loses_a_wake_up() {
-        let why = failure(|| hand_over::<Broken<SKIPS_THE_HANDSHAKE>>(1));
+        let why = pleg_core::panics::of(|| hand_over::<Broken<SKIPS_THE_HANDSHAKE>>(1));
         assert!(why.contains("deadlock"), "{why}");
     }
 
@@ -463,7 +453,7 @@ mod tests {
     /// not see the new sleeper, and the sleeper may not see the bump.
     #[test]
     fn relaxed_orders_lose_a_wake_up() {
-        let why = failure(|| hand_over::<Broken<RELAXED>>(1));
+        let why = pleg_core::panics::of(|| hand_over::<Broken<RELAXED>>(1));
         assert!(why.contains("deadlock"), "{why}");
     }
 
@@ -471,7 +461,7 @@ mod tests {
     /// covered it and lets the waiter sleep.
     #[test]
     fn an_uncounted_nap_loses_a_wake_up() {
-        let why = failure(|| hand_over::<Broken<FORGETS_A_NAP>>(2));
+        let why = pleg_core::panics::of(|| hand_over::<Broken<FORGETS_A_NAP>>(2));
         assert!(why.contains("deadlock"), "{why}");
     }
 }
