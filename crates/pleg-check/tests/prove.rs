@@ -5,7 +5,8 @@ use pleg_check::cti::Finding;
 use pleg_check::prove::{prove, Outcome, Solver};
 use pleg_core::laws::{Bound, LAWS};
 use pleg_core::{Named, VerdictKind};
-use pleg_symbolic::theorems::{all_theorems, theorems};
+use pleg_symbolic::model::{now, queued, Param};
+use pleg_symbolic::theorems::{all_theorems, ranked, theorems, Theorem};
 
 /// Whether z3 and cvc5 are on the PATH; if not, says what was not run (CI installs both and
 /// runs `ci/prove-check.sh`, which fails without them).
@@ -26,7 +27,8 @@ fn solvers_present(what: &str) -> bool {
 
 #[test]
 fn every_theorem_is_proved_by_both_solvers() {
-    if !solvers_present("171 obligations") {
+    let obligations: usize = all_theorems().iter().map(|t| t.obligations().len()).sum();
+    if !solvers_present(&format!("{obligations} obligations")) {
         return;
     }
     let proofs = prove(&all_theorems(), &[Solver::Z3, Solver::Cvc5]).expect("z3 and cvc5");
@@ -39,10 +41,7 @@ fn every_theorem_is_proved_by_both_solvers() {
 }
 
 /// The theorems with one law's bound changed by `f`.
-fn with_bound(
-    kind: VerdictKind,
-    f: impl Fn(Bound) -> Bound,
-) -> Vec<pleg_symbolic::theorems::Theorem> {
+fn with_bound(kind: VerdictKind, f: impl Fn(Bound) -> Bound) -> Vec<Theorem> {
     theorems(|k, design| {
         let law = *LAWS
             .iter()
@@ -70,12 +69,17 @@ fn shift(bound: Bound, by: i64) -> Bound {
 
 /// The first refuted obligation of the theorem about `kind`'s law: its step, and what the
 /// explicit checker says of its counterexample at small sizes.
-fn refuted(theorems: &[pleg_symbolic::theorems::Theorem], kind: VerdictKind) -> (String, Finding) {
+fn refuted(theorems: &[Theorem], kind: VerdictKind) -> (String, Finding) {
+    refuted_where(theorems, |t| t.law.is_some_and(|(l, _)| l.kind == kind))
+}
+
+/// [`refuted`], of the theorem `pick` chooses.
+fn refuted_where(theorems: &[Theorem], pick: impl Fn(&Theorem) -> bool) -> (String, Finding) {
     let proofs = prove(theorems, &[Solver::Z3]).expect("z3");
     let proof = proofs
         .iter()
         .zip(theorems)
-        .find(|(_, t)| t.law.is_some_and(|(l, _)| l.kind == kind))
+        .find(|(_, t)| pick(t))
         .unwrap()
         .0;
     assert_eq!(proof.outcome, Outcome::Refuted, "{}", proof.statement);
@@ -142,5 +146,48 @@ fn a_weakened_invariant_is_refuted_with_a_counterexample_to_induction() {
     assert!(
         matches!(finding, Finding::Unreachable { .. }),
         "{step}: {finding:?}"
+    );
+}
+
+/// The ranking function's obligations can fail, every way. A rank that forgets the event relist
+/// holds does not fall when the blocked send goes through — a move the machine really makes; one
+/// that counts the channel's free slots rises when syncLoop takes an event — a move of another
+/// actor undoing relist's progress; without the conjunct that a relist visits each pod at most
+/// once, the rank is not bounded below — by states the machine never reaches.
+#[test]
+fn a_rank_a_move_does_not_lower_or_an_unbounded_one_is_refuted() {
+    if !solvers_present("the broken ranking functions") {
+        return;
+    }
+    let is_ranking = |t: &Theorem| t.ranking.is_some();
+    let mut theorems = all_theorems();
+    let ranking = theorems.iter_mut().find(|t| is_ranking(t)).unwrap();
+    let rank = Param::P.term().minus(now("vm").plus(now("vo")));
+    ranking.ranking.as_mut().unwrap().rank = rank;
+    let (step, finding) = refuted_where(&theorems, is_ranking);
+    assert_eq!(step, ranked(pleg_symbolic::model::Action::Send));
+    assert!(matches!(finding, Finding::Reachable { .. }), "{finding:?}");
+
+    let mut theorems = all_theorems();
+    let ranking = theorems.iter_mut().find(|t| is_ranking(t)).unwrap();
+    let ranking = ranking.ranking.as_mut().unwrap();
+    let free = Param::C.term().minus(queued(now));
+    ranking.rank = ranking.rank.clone().plus(free);
+    let (step, finding) = refuted_where(&theorems, is_ranking);
+    assert!(step.starts_with("keeps the rank: syncLoop takes"), "{step}");
+    assert!(matches!(finding, Finding::Reachable { .. }), "{finding:?}");
+
+    let mut theorems = all_theorems();
+    theorems
+        .iter_mut()
+        .find(|t| is_ranking(t))
+        .unwrap()
+        .key
+        .clear();
+    let (step, finding) = refuted_where(&theorems, is_ranking);
+    assert_eq!(step, "safe");
+    assert!(
+        matches!(finding, Finding::Unreachable { .. }),
+        "{finding:?}"
     );
 }

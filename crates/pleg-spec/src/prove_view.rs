@@ -4,7 +4,7 @@
 use crate::render;
 use pleg_check::cti::Finding;
 use pleg_check::prove::{prove, Answer, Outcome, Proof, Solver};
-use pleg_core::Named;
+use pleg_core::{Design, Named};
 use pleg_symbolic::model::STATE;
 use pleg_symbolic::theorems::{all_theorems, Theorem};
 use std::fmt::Write;
@@ -33,7 +33,7 @@ pub fn table(proofs: &[Proof], solvers: &[(Solver, String)]) -> String {
     for p in proofs {
         t.add_row(vec![
             p.statement.to_owned(),
-            p.designs.join(", "),
+            designs(&p.designs),
             p.obligations.len().to_string(),
             format!("{:.2}", p.seconds),
             p.outcome.name().to_owned(),
@@ -53,6 +53,15 @@ pub fn table(proofs: &[Proof], solvers: &[(Solver, String)]) -> String {
         out.push_str(&small(p));
     }
     out
+}
+
+/// The designs a theorem is about, named, or all of them in two words (the column stays narrow).
+fn designs(names: &[String]) -> String {
+    if names.len() == Design::ALL.len() {
+        "every design".to_owned()
+    } else {
+        names.join(", ")
+    }
 }
 
 /// What the explicit checker says of the first refutation, asked again at small sizes.

@@ -3,17 +3,18 @@
 //!
 //! Pods are interchangeable, so whatever one pod can suffer, the *marked* pod can: the model
 //! keeps the marked pod's versions and events exactly and sums the others'. It keeps no clock,
-//! no relist count, no visited set and no gate: syncLoop may pass whenever it likes and relist
-//! may visit, end a relist or start the next whenever the pods' versions allow. It therefore
-//! allows every move the explicit machine makes (the tests check this edge by edge) and more —
-//! exactly the guards and values [`Action::not_kept`] names, as the tests measure —
-//! which is what a proof that something *never* happens needs; that a failure *does* happen is
-//! shown by the witnesses instead ([`crate::witness`]).
+//! no relist count and no gate, and of the visited set only how many pods it holds: syncLoop
+//! may pass whenever it likes, and relist may visit a pod it has not visited, end a relist or
+//! start the next whenever the pods' versions allow. It therefore allows every move the explicit
+//! machine makes (the tests check this edge by edge) and more — exactly the guards and values
+//! [`Action::not_kept`] names, as the tests measure — which is what a proof that something
+//! *never* happens needs; that a failure *does* happen is shown by the witnesses instead
+//! ([`crate::witness`]).
 
-use crate::term::{all, any, var, Env, Int, Prop};
+use crate::term::{all, any, lit, var, Env, Int, Prop};
 use pleg_core::{Design, Scenario};
 use pleg_explicit::moves::Move;
-use pleg_explicit::pods::State;
+use pleg_explicit::pods::{Pods, State};
 use pleg_explicit::{RelistAt, SyncLoopAt};
 
 /// The parameters, symbolic in a proof and concrete in a test.
@@ -49,7 +50,7 @@ impl Param {
 }
 
 /// The variables of one abstract state, with what each counts.
-pub const STATE: [(&str, &str); 11] = [
+pub const STATE: [(&str, &str); 13] = [
     (
         "rl",
         "where relist is: 0 start, 1 visiting, 2 sending (holds an event), 3 finish, 4 done",
@@ -78,6 +79,14 @@ pub const STATE: [(&str, &str); 11] = [
     (
         "ho",
         "1 if relist holds another pod's event for a full channel",
+    ),
+    (
+        "vm",
+        "1 if this relist has visited the marked pod (or, in a fixed order, passed it over)",
+    ),
+    (
+        "vo",
+        "the other pods this relist has visited (or, in a fixed order, passed over)",
     ),
 ];
 
@@ -209,12 +218,17 @@ impl Action {
     /// hold this table to what they find, both ways.
     pub fn not_kept(self) -> [Option<&'static str>; 2] {
         match self {
-            Action::VisitMarked { .. } | Action::VisitOther { changed: false } => {
-                [Some(NOT_KEPT_VISITS), None]
-            }
+            Action::VisitMarked { .. } => [Some(NOT_KEPT_VISITS), Some(NOT_KEPT_PASSED_OVER)],
+            Action::VisitOther { changed: false } => [
+                Some(NOT_KEPT_VISITS),
+                Some("which other pod, and which pods a fixed order passes over"),
+            ],
             Action::VisitOther { changed: true } => [
                 Some(NOT_KEPT_VISITS),
-                Some("which other pod: how far the others' records rise"),
+                Some(
+                    "which other pod: how far the others' records rise, and which pods a fixed \
+                     order passes over",
+                ),
             ],
             Action::EndRelist => [
                 Some("the visited set: a changed pod this relist has not visited yet"),
@@ -242,9 +256,10 @@ impl Action {
     /// The variables the action may change; every other one keeps its value.
     pub fn writes(self) -> &'static [&'static str] {
         match self {
-            Action::Start | Action::EndRelist | Action::Finish => &["rl"],
-            Action::VisitMarked { .. } => &["rl", "u", "rec", "sy", "m", "hm"],
-            Action::VisitOther { .. } => &["rl", "uo", "ro", "o", "ho"],
+            Action::Start | Action::Finish => &["rl"],
+            Action::EndRelist => &["rl", "vm", "vo"],
+            Action::VisitMarked { .. } => &["rl", "u", "rec", "sy", "m", "hm", "vo", "vm"],
+            Action::VisitOther { .. } => &["rl", "uo", "ro", "o", "ho", "vm", "vo"],
             Action::Send => &["rl", "m", "hm", "o", "ho"],
             Action::Pass | Action::Exit => &["sl"],
             Action::ReceiveMarked => &["sl", "m", "sy"],
@@ -270,7 +285,12 @@ impl Action {
                 next("ho").eq(0),
                 to(rl::VISITING),
             ]),
-            Action::EndRelist => all([at(rl::VISITING), any([to(rl::START), to(rl::FINISH)])]),
+            Action::EndRelist => all([
+                at(rl::VISITING),
+                any([to(rl::START), to(rl::FINISH)]),
+                next("vm").eq(0),
+                next("vo").eq(0),
+            ]),
             Action::Finish => all([at(rl::FINISH), to(rl::DONE)]),
             Action::Pass => sync(sl::GATE, sl::RECEIVE),
             Action::ReceiveMarked => all([
@@ -296,7 +316,11 @@ impl Action {
 
 /// What a visit's guard in the counter model does not keep.
 const NOT_KEPT_VISITS: &str =
-    "the visited set, each pod's own count of changes, and lockstep's schedule of them";
+    "which pods the visited set holds, each pod's own count of changes, and lockstep's \
+     schedule of them";
+
+/// What a visit of the marked pod does not keep of where it lands.
+const NOT_KEPT_PASSED_OVER: &str = "which other pods a fixed order passes over";
 
 /// `effect`, with every variable outside `writes` unchanged.
 fn frame(writes: &[&str], effect: Prop) -> Prop {
@@ -356,6 +380,9 @@ fn visit_marked(design: Design, changed: bool) -> Prop {
     all([
         now("rl").eq(rl::VISITING),
         guard,
+        now("vm").eq(0),
+        next("vm").eq(1),
+        passes_over("vo", now("vo"), Param::P.term().minus(1)),
         next("u").eq(listed.clone()),
         synced,
         hand_over(
@@ -385,9 +412,18 @@ fn visit_other(design: Design, changed: bool) -> Prop {
     all([
         now("rl").eq(rl::VISITING),
         guard,
+        now("vo").lt(Param::P.term().minus(1)),
+        passes_over("vo", now("vo").plus(1), Param::P.term().minus(1)),
+        passes_over("vm", now("vm"), lit(1)),
         next("uo").eq(listed),
         hand_over(design, "o", "ho", rises, next("ro").eq(ro)),
     ])
+}
+
+/// A visit marks the pod it visits, and in a fixed order every pod before it: `name` goes to
+/// at least `least` and at most `most`, the pods there are to mark.
+fn passes_over(name: &str, least: Int, most: Int) -> Prop {
+    all([next(name).ge(least), next(name).le(most)])
 }
 
 /// The abstract state of `st` with `marked` the marked pod, in [`STATE`]'s order: the map the
@@ -398,6 +434,11 @@ pub fn abstraction(st: &State, marked: usize) -> [i64; STATE.len()] {
         all - i64::from(v[marked])
     };
     let in_channel = st.channel.iter().filter(|&&p| p as usize == marked).count() as i64;
+    let visited = |pod: usize| i64::from(Pods::visited(st, pod as u32));
+    let visited_others: i64 = (0..st.cache.len())
+        .filter(|&p| p != marked)
+        .map(visited)
+        .sum();
     let held_marked = st.held.map(|p| p as usize == marked);
     let rl = match st.relist {
         RelistAt::Start(_) => rl::START,
@@ -423,6 +464,8 @@ pub fn abstraction(st: &State, marked: usize) -> [i64; STATE.len()] {
         others(&st.records),
         st.channel.len() as i64 - in_channel,
         i64::from(held_marked == Some(false)),
+        visited(marked),
+        visited_others,
     ]
 }
 

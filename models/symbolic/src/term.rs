@@ -12,27 +12,29 @@ use std::fmt;
 /// A valuation: a value for every variable a term names (booleans as 0 and 1).
 pub type Env = BTreeMap<String, i64>;
 
-/// An integer term.
+/// An integer term, its variables named by `V`: by name as the model writes them, or by
+/// whatever [`Int::map_vars`] turns the names into (a slot in a slice, for a test that
+/// evaluates millions of states).
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Int {
+pub enum Int<V = String> {
     Lit(i64),
-    Var(String),
-    Sum(Vec<Int>),
+    Var(V),
+    Sum(Vec<Int<V>>),
     /// A constant times a term.
-    Scale(i64, Box<Int>),
-    Ite(Box<Prop>, Box<Int>, Box<Int>),
+    Scale(i64, Box<Int<V>>),
+    Ite(Box<Prop<V>>, Box<Int<V>>, Box<Int<V>>),
 }
 
 /// A proposition over integer terms.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Prop {
+pub enum Prop<V = String> {
     True,
     False,
-    Le(Int, Int),
-    Eq(Int, Int),
-    And(Vec<Prop>),
-    Or(Vec<Prop>),
-    Not(Box<Prop>),
+    Le(Int<V>, Int<V>),
+    Eq(Int<V>, Int<V>),
+    And(Vec<Prop<V>>),
+    Or(Vec<Prop<V>>),
+    Not(Box<Prop<V>>),
 }
 
 pub fn var(name: impl Into<String>) -> Int {
@@ -94,34 +96,47 @@ impl Int {
 
     /// Its value under `env`; a variable `env` lacks is a bug of the caller.
     pub fn eval(&self, env: &Env) -> i64 {
+        self.value(&|name| lookup(env, name))
+    }
+}
+
+impl<V> Int<V> {
+    /// Its value, each variable's value given by `of`.
+    pub fn value(&self, of: &impl Fn(&V) -> i64) -> i64 {
         match self {
             Int::Lit(v) => *v,
-            Int::Var(name) => *env
-                .get(name)
-                .unwrap_or_else(|| panic!("no value for variable {name}")),
-            Int::Sum(terms) => terms.iter().map(|t| t.eval(env)).sum(),
-            Int::Scale(k, t) => k * t.eval(env),
+            Int::Var(name) => of(name),
+            Int::Sum(terms) => terms.iter().map(|t| t.value(of)).sum(),
+            Int::Scale(k, t) => k * t.value(of),
             Int::Ite(c, t, e) => {
-                if c.holds(env) {
-                    t.eval(env)
+                if c.is_true(of) {
+                    t.value(of)
                 } else {
-                    e.eval(env)
+                    e.value(of)
                 }
             }
         }
     }
 
-    fn map_vars(&self, rename: &impl Fn(&str) -> String) -> Int {
+    /// It with every variable renamed by `rename`.
+    pub fn map_vars<W>(&self, rename: &impl Fn(&V) -> W) -> Int<W> {
         match self {
             Int::Lit(v) => Int::Lit(*v),
             Int::Var(name) => Int::Var(rename(name)),
             Int::Sum(terms) => Int::Sum(terms.iter().map(|t| t.map_vars(rename)).collect()),
             Int::Scale(k, t) => Int::Scale(*k, Box::new(t.map_vars(rename))),
-            Int::Ite(c, t, e) => ite(c.map_vars(rename), t.map_vars(rename), e.map_vars(rename)),
+            Int::Ite(c, t, e) => Int::Ite(
+                Box::new(c.map_vars(rename)),
+                Box::new(t.map_vars(rename)),
+                Box::new(e.map_vars(rename)),
+            ),
         }
     }
 
-    fn vars(&self, out: &mut Vec<String>) {
+    fn vars(&self, out: &mut Vec<V>)
+    where
+        V: Clone,
+    {
         match self {
             Int::Lit(_) => {}
             Int::Var(name) => out.push(name.clone()),
@@ -136,8 +151,13 @@ impl Int {
     }
 }
 
-impl From<i64> for Int {
-    fn from(value: i64) -> Int {
+fn lookup(env: &Env, name: &String) -> i64 {
+    *env.get(name)
+        .unwrap_or_else(|| panic!("no value for variable {name}"))
+}
+
+impl<V> From<i64> for Int<V> {
+    fn from(value: i64) -> Int<V> {
         Int::Lit(value)
     }
 }
@@ -145,15 +165,7 @@ impl From<i64> for Int {
 impl Prop {
     /// Whether it holds under `env`.
     pub fn holds(&self, env: &Env) -> bool {
-        match self {
-            Prop::True => true,
-            Prop::False => false,
-            Prop::Le(a, b) => a.eval(env) <= b.eval(env),
-            Prop::Eq(a, b) => a.eval(env) == b.eval(env),
-            Prop::And(ps) => ps.iter().all(|p| p.holds(env)),
-            Prop::Or(ps) => ps.iter().any(|p| p.holds(env)),
-            Prop::Not(p) => !p.holds(env),
-        }
+        self.is_true(&|name| lookup(env, name))
     }
 
     /// Every variable it names, sorted, once each.
@@ -165,7 +177,44 @@ impl Prop {
         out
     }
 
-    fn collect(&self, out: &mut Vec<String>) {
+    /// The SMT-LIB text of it.
+    pub fn smt(&self) -> String {
+        self.to_string()
+    }
+}
+
+impl<V> Prop<V> {
+    /// Whether it holds, each variable's value given by `of`.
+    pub fn is_true(&self, of: &impl Fn(&V) -> i64) -> bool {
+        match self {
+            Prop::True => true,
+            Prop::False => false,
+            Prop::Le(a, b) => a.value(of) <= b.value(of),
+            Prop::Eq(a, b) => a.value(of) == b.value(of),
+            Prop::And(ps) => ps.iter().all(|p| p.is_true(of)),
+            Prop::Or(ps) => ps.iter().any(|p| p.is_true(of)),
+            Prop::Not(p) => !p.is_true(of),
+        }
+    }
+
+    /// It with every variable renamed by `rename`.
+    pub fn map_vars<W>(&self, rename: &impl Fn(&V) -> W) -> Prop<W> {
+        let m = |p: &Prop<V>| p.map_vars(rename);
+        match self {
+            Prop::True => Prop::True,
+            Prop::False => Prop::False,
+            Prop::Le(a, b) => Prop::Le(a.map_vars(rename), b.map_vars(rename)),
+            Prop::Eq(a, b) => Prop::Eq(a.map_vars(rename), b.map_vars(rename)),
+            Prop::And(ps) => Prop::And(ps.iter().map(m).collect()),
+            Prop::Or(ps) => Prop::Or(ps.iter().map(m).collect()),
+            Prop::Not(p) => Prop::Not(Box::new(m(p))),
+        }
+    }
+
+    fn collect(&self, out: &mut Vec<V>)
+    where
+        V: Clone,
+    {
         match self {
             Prop::True | Prop::False => {}
             Prop::Le(a, b) | Prop::Eq(a, b) => {
@@ -176,41 +225,22 @@ impl Prop {
             Prop::Not(p) => p.collect(out),
         }
     }
-
-    /// It with every variable renamed by `rename`.
-    pub fn map_vars(&self, rename: &impl Fn(&str) -> String) -> Prop {
-        let m = |p: &Prop| p.map_vars(rename);
-        match self {
-            Prop::True => Prop::True,
-            Prop::False => Prop::False,
-            Prop::Le(a, b) => Prop::Le(a.map_vars(rename), b.map_vars(rename)),
-            Prop::Eq(a, b) => Prop::Eq(a.map_vars(rename), b.map_vars(rename)),
-            Prop::And(ps) => Prop::And(ps.iter().map(m).collect()),
-            Prop::Or(ps) => Prop::Or(ps.iter().map(m).collect()),
-            Prop::Not(p) => not(m(p)),
-        }
-    }
-
-    /// The SMT-LIB text of it.
-    pub fn smt(&self) -> String {
-        self.to_string()
-    }
 }
 
-impl fmt::Display for Int {
+impl<V: fmt::Display> fmt::Display for Int<V> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Int::Lit(v) if *v < 0 => write!(f, "(- {})", v.unsigned_abs()),
             Int::Lit(v) => write!(f, "{v}"),
-            Int::Var(name) => f.write_str(name),
+            Int::Var(name) => write!(f, "{name}"),
             Int::Sum(terms) => list(f, "+", terms),
-            Int::Scale(k, t) => write!(f, "(* {} {t})", Int::Lit(*k)),
+            Int::Scale(k, t) => write!(f, "(* {} {t})", Int::<V>::Lit(*k)),
             Int::Ite(c, t, e) => write!(f, "(ite {c} {t} {e})"),
         }
     }
 }
 
-impl fmt::Display for Prop {
+impl<V: fmt::Display> fmt::Display for Prop<V> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Prop::True => f.write_str("true"),

@@ -5,9 +5,11 @@
 //! Each theorem is checked as obligations a solver answers (valid iff the negation is
 //! unsatisfiable), one per design and step: `init` (the initial state satisfies the
 //! invariant), one per [`Action`] (the invariant survives it), `safe` (the invariant implies
-//! the property) and, for a law, `boundary` (where the law says the failure is reachable, its
-//! witness exists). A law's bound is read from `pleg_core::laws`, so moving a boundary by one
-//! fails an obligation: the induction if the law claims too little, the boundary if too much.
+//! the property), for a law `boundary` (where the law says the failure is reachable, its
+//! witness exists) and, for a ranking function, one per move (a move it ranks lowers it, one
+//! that ends what it ranks may do anything, every other move leaves it no higher). A law's
+//! bound is read from `pleg_core::laws`, so moving a boundary by one fails an obligation: the
+//! induction if the law claims too little, the boundary if too much.
 //!
 //! The model keeps no clock, so no obligation names relistThreshold: what is proved holds at
 //! every threshold. It has no gate either (syncLoop may always pass), so it covers both gates;
@@ -15,7 +17,7 @@
 //! fixed one, and both timings.
 
 use crate::model::{self, next, now, params_valid, queued, rl, sl, Action, Param};
-use crate::term::{all, implies, not, Prop};
+use crate::term::{all, implies, not, Int, Prop};
 use crate::witness::Witness;
 use pleg_core::laws::{Bound, Law, LAWS};
 use pleg_core::{Design, Named, VerdictKind};
@@ -41,6 +43,20 @@ pub struct Theorem {
     pub key: Vec<Conjunct>,
     /// The property.
     pub safe: Prop,
+    /// A count `safe` keeps at zero or above that every move it ranks lowers: those moves
+    /// cannot go on for ever.
+    pub ranking: Option<Ranking>,
+}
+
+/// A ranking function of some moves.
+#[derive(Debug, Clone)]
+pub struct Ranking {
+    pub rank: Int,
+    /// The moves it ranks: each lowers it.
+    pub moves: Vec<Action>,
+    /// The moves that end what it ranks, and may raise it; every other move keeps it as high
+    /// or lower, so no other actor can undo the ranked moves' progress.
+    pub ends: Vec<Action>,
 }
 
 /// One thing a solver must show valid: the hypotheses imply the goal.
@@ -224,6 +240,7 @@ pub fn theorems(bound: impl Fn(VerdictKind, Design) -> (Law, Bound)) -> Vec<Theo
             law: None,
             key: vec![],
             safe: now("rl").ne(rl::SENDING),
+            ranking: None,
         },
         Theorem {
             statement: "with the wait gate, a blocking send deadlocks only if P·K > C",
@@ -231,6 +248,7 @@ pub fn theorems(bound: impl Fn(VerdictKind, Design) -> (Law, Bound)) -> Vec<Theo
             law: Some(bound(VerdictKind::Deadlock, Blocking)),
             key: vec![],
             safe: stall.clone(),
+            ranking: None,
         },
         Theorem {
             statement: "with kubelet's retry gate, a blocking send livelocks only if P·K > C",
@@ -238,6 +256,7 @@ pub fn theorems(bound: impl Fn(VerdictKind, Design) -> (Law, Bound)) -> Vec<Theo
             law: Some(bound(VerdictKind::Livelock, Blocking)),
             key: vec![],
             safe: stall,
+            ranking: None,
         },
         Theorem {
             statement: "Evented PLEG's full-channel rule closes the gate only if P·K ≥ C",
@@ -245,6 +264,7 @@ pub fn theorems(bound: impl Fn(VerdictKind, Design) -> (Law, Bound)) -> Vec<Theo
             law: Some(bound(VerdictKind::GatedStall, EventedHealth)),
             key: vec![],
             safe: queued(now).lt(Param::C.term()),
+            ranking: None,
         },
         Theorem {
             statement: "an ungated syncLoop never returns while relist waits to send",
@@ -252,6 +272,7 @@ pub fn theorems(bound: impl Fn(VerdictKind, Design) -> (Law, Bound)) -> Vec<Theo
             law: None,
             key: vec![],
             safe: implies(now("rl").eq(rl::SENDING), now("sl").ne(sl::EXITED)),
+            ranking: None,
         },
         Theorem {
             statement: "the fix without the resync loses an update only if C ≤ (P−1)·K",
@@ -259,6 +280,7 @@ pub fn theorems(bound: impl Fn(VerdictKind, Design) -> (Law, Bound)) -> Vec<Theo
             law: Some(bound(VerdictKind::LostUpdate, DropWhenFull)),
             key: vec![marked_pod_has_its_event()],
             safe: lost.clone(),
+            ranking: None,
         },
         Theorem {
             statement: "record-after-send never loses an update, with or without the resync",
@@ -266,8 +288,55 @@ pub fn theorems(bound: impl Fn(VerdictKind, Design) -> (Law, Bound)) -> Vec<Theo
             law: None,
             key: vec![marked_pod_has_its_event()],
             safe: lost,
+            ranking: None,
         },
+        a_relist_ends(),
     ]
+}
+
+/// relist's visits and sends within one relist, ranked: a visit marks a pod visited (and may
+/// hold its event), a send gives the held event up, so `2·(pods not visited) + events held`
+/// falls with each, and no move of syncLoop touches it. The visited set empties only when the
+/// relist ends. That relist always has a move while it visits is the machine's, checked on a
+/// grid (`models/symbolic/tests/abstraction.rs`), not proved here.
+fn a_relist_ends() -> Theorem {
+    let visited = now("vm").plus(now("vo"));
+    let rank = Param::P
+        .term()
+        .minus(visited)
+        .times(2)
+        .plus(now("hm"))
+        .plus(now("ho"));
+    Theorem {
+        statement: "a relist not blocked on a full channel ends: at most P visits, P sends",
+        designs: Design::ALL.to_vec(),
+        law: None,
+        key: vec![Conjunct {
+            name: "a relist visits each pod at most once",
+            why: "a visit needs a pod the relist has not visited; only the end of a relist \
+                  empties the visited set",
+            prop: all([
+                now("vm").ge(0),
+                now("vm").le(1),
+                now("vo").ge(0),
+                now("vo").le(Param::P.term().minus(1)),
+            ]),
+        }],
+        safe: rank.clone().ge(0),
+        ranking: Some(Ranking {
+            rank,
+            moves: Action::ALL
+                .into_iter()
+                .filter(|a| {
+                    matches!(
+                        a,
+                        Action::VisitMarked { .. } | Action::VisitOther { .. } | Action::Send
+                    )
+                })
+                .collect(),
+            ends: vec![Action::EndRelist],
+        }),
+    }
 }
 
 impl Theorem {
@@ -302,6 +371,20 @@ impl Theorem {
                 out.push(ob(action.name(), vec![inv.clone(), relation], primed(&inv)));
             }
             out.push(ob("safe", vec![inv.clone()], self.safe.clone()));
+            if let Some(ranking) = &self.ranking {
+                let (now, after) = (ranking.rank.clone(), primed_int(&ranking.rank));
+                for action in Action::ALL {
+                    let (step, goal) = if ranking.moves.contains(&action) {
+                        (ranked(action), after.clone().lt(now.clone()))
+                    } else if ranking.ends.contains(&action) {
+                        continue;
+                    } else {
+                        (unraised(action), after.clone().le(now.clone()))
+                    };
+                    let relation = action.relation(design);
+                    out.push(ob(&step, vec![inv.clone(), relation], goal));
+                }
+            }
             if let Some((law, bound)) = self.law {
                 let witness = Witness::of(law.kind).expect("every law has a witness");
                 let fails = holds_side(bound).map(not).expect("a linear bound");
@@ -317,14 +400,31 @@ impl Theorem {
     }
 }
 
+/// The step of the obligation that `action` lowers a ranking function.
+pub fn ranked(action: Action) -> String {
+    format!("lowers the rank: {}", action.name())
+}
+
+/// The step of the obligation that `action` does not raise a ranking function.
+pub fn unraised(action: Action) -> String {
+    format!("keeps the rank: {}", action.name())
+}
+
 /// `p` about the state after a move.
 pub fn primed(p: &Prop) -> Prop {
-    let state: Vec<&str> = model::STATE.iter().map(|&(n, _)| n).collect();
-    p.map_vars(&|v| {
-        if state.contains(&v) {
-            next(v).to_string()
-        } else {
-            v.to_owned()
-        }
-    })
+    p.map_vars(&after_the_move)
+}
+
+/// `t` of the state after a move.
+pub fn primed_int(t: &Int) -> Int {
+    t.map_vars(&after_the_move)
+}
+
+/// A variable's name after a move: a state variable's primed, a parameter's its own.
+fn after_the_move(v: &String) -> String {
+    if model::STATE.iter().any(|&(n, _)| n == v) {
+        next(v).to_string()
+    } else {
+        v.to_owned()
+    }
 }
