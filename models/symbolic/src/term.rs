@@ -291,4 +291,25 @@ mod tests {
         assert!(!p.holds(&env), "3·(2−2) = 0 is not below −1");
         assert_eq!(p.vars(), ["C", "m", "q"]);
     }
+
+    /// Renamed to slots, a term evaluates over a slice to what it evaluates to by name.
+    #[test]
+    fn a_term_renamed_to_slots_evaluates_the_same() {
+        let names = ["a", "b", "c"];
+        let t = ite(
+            all([var("a").le(var("b")), not(var("c").eq(0))]),
+            var("a").times(-2).plus(var("b")),
+            ite(any([Prop::False, var("c").ge(1)]), lit(7), lit(0)),
+        );
+        let slots = t.map_vars(&|n: &String| names.iter().position(|m| m == n).unwrap());
+        for values in [[1, 2, 3], [2, 1, 3], [1, 2, 0], [0, 0, 1], [-1, 5, -2]] {
+            let env: Env = names.iter().map(|n| n.to_string()).zip(values).collect();
+            let by_slot = slots.value(&|&i| values[i]);
+            assert_eq!(by_slot, t.eval(&env), "at {values:?}");
+        }
+        assert_eq!(
+            slots.to_string(),
+            "(ite (and (<= 0 1) (not (= 2 0))) (+ (* (- 2) 0) 1) (ite (or false (<= 1 2)) 7 0))"
+        );
+    }
 }
