@@ -231,7 +231,7 @@ impl Action {
                 ),
             ],
             Action::EndRelist => [
-                Some("the visited set: a changed pod this relist has not visited yet"),
+                Some("the visited set: another pod whose record lags, not visited yet"),
                 Some("the relist count: whether the next relist starts or relist finishes"),
             ],
             Action::Pass => [
@@ -287,6 +287,8 @@ impl Action {
             ]),
             Action::EndRelist => all([
                 at(rl::VISITING),
+                // A relist lists every pod whose record lags: the marked pod's, unless visited.
+                any([now("vm").eq(1), now("rec").eq(now("u"))]),
                 any([to(rl::START), to(rl::FINISH)]),
                 next("vm").eq(0),
                 next("vo").eq(0),
