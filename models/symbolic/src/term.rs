@@ -302,11 +302,26 @@ mod tests {
             ite(any([Prop::False, var("c").ge(1)]), lit(7), lit(0)),
         );
         let slots = t.map_vars(&|n: &String| names.iter().position(|m| m == n).unwrap());
-        for values in [[1, 2, 3], [2, 1, 3], [1, 2, 0], [0, 0, 1], [-1, 5, -2]] {
+        let cases = [
+            ([1, 2, 3], 0),
+            ([2, 1, 3], 7),
+            ([1, 2, 0], 0),
+            ([0, 0, 1], 0),
+            ([-1, 5, -2], 7),
+        ];
+        for (values, expected) in cases {
             let env: Env = names.iter().map(|n| n.to_string()).zip(values).collect();
-            let by_slot = slots.value(&|&i| values[i]);
-            assert_eq!(by_slot, t.eval(&env), "at {values:?}");
+            assert_eq!(t.eval(&env), expected, "by name at {values:?}");
+            assert_eq!(
+                slots.value(&|&i| values[i]),
+                expected,
+                "by slot at {values:?}"
+            );
         }
+        assert_eq!(
+            (all([]).smt(), any([]).smt()),
+            ("true".into(), "false".into())
+        );
         assert_eq!(
             slots.to_string(),
             "(ite (and (<= 0 1) (not (= 2 0))) (+ (* (- 2) 0) 1) (ite (or false (<= 1 2)) 7 0))"
