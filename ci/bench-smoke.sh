@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Builds every criterion bench and runs each benchmark once in criterion's --test mode, and
 # compiles and runs once the Go benches, so neither rots. Nothing is timed here: figures come
-# from ci/bench-compare.sh (docs/benchmarks.md). Cost: ~3.5 min on 2 cores, nearly all of it the
-# check bench (each check run once to count what it explores, once as the bench).
+# from ci/bench-compare.sh (docs/benchmarks.md). Cost: ~2 min on 2 cores, nearly all of it the
+# check bench's checks, each run once (in --test mode it skips the run that counts throughput).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
