@@ -1,7 +1,8 @@
-# Sourced by the ci scripts that run pleg-spec: builds it with every workspace member selected,
-# as the README's test command does, so that the dependencies are built with the same features
-# and nothing compiled for the tests is compiled again (`-p pleg-spec` or `cargo run` resolve
-# features for pleg-spec alone, and rebuilt a dozen crates: over a minute per script in CI).
+# Sourced by the ci scripts that run pleg-spec: builds it exactly as the README's test command
+# does (`cargo test --workspace --release`, here with `--no-run`), so that the binary the scripts
+# run is the one the tests ran and nothing is compiled a second time. `cargo build`, `-p` or
+# `cargo run` resolve features without the tests' dev-dependencies, or for pleg-spec alone, and
+# rebuilt a dozen crates: about a minute in CI.
 # Sets `bin` to the binary's absolute path.
-cargo build --release --quiet --workspace --bins
+cargo test --release --quiet --workspace --no-run
 bin="$PWD/target/release/pleg-spec"
