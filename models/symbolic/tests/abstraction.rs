@@ -293,9 +293,8 @@ fn converse(scenario: &Scenario, relation: &dyn Fn(Action) -> Prop) -> Converse 
             .collect();
         for (a, &enabled) in &states {
             let allowed = enabled & 1 << i != 0;
-            row.set(a, a);
             each_successor(a, &writes, &params, &mut |b| {
-                writes.iter().for_each(|&w| row.0[STATE.len() + w] = b[w]);
+                let row = row.set(a, b);
                 if relation.is_true(&|s| row.value(s)) {
                     let class = match (edges.contains(&(*a, i, *b)), allowed) {
                         (true, _) => 0,
