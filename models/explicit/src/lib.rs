@@ -34,8 +34,14 @@ pub trait StateMachine: Sync {
     type Move: Copy + Eq + std::fmt::Debug;
 
     fn initial(&self) -> Self::State;
-    /// Every move enabled in `state`, with the state it leads to.
-    fn successors(&self, state: &Self::State, out: &mut Vec<(Self::Move, Self::State)>);
+    /// Hands `each` every move enabled in `state`, with the state it leads to, in a fixed order.
+    /// (A callback rather than a list: the search's innermost loop then moves each new state
+    /// once, straight to where it is kept.)
+    fn each_successor(&self, state: &Self::State, each: impl FnMut(Self::Move, Self::State));
+    /// Every move enabled in `state`, with the state it leads to, appended to `out`.
+    fn successors(&self, state: &Self::State, out: &mut Vec<(Self::Move, Self::State)>) {
+        self.each_successor(state, |mv, next| out.push((mv, next)));
+    }
     /// A measure no move decreases.
     fn progress(&self, state: &Self::State) -> u64;
     fn actor(&self, mv: Self::Move) -> Actor;

@@ -290,11 +290,12 @@ impl StateMachine for Pods {
         Pods::initial(self)
     }
 
-    fn successors(&self, st: &State, out: &mut Vec<(Move, State)>) {
-        out.extend(
-            self.candidates(st)
-                .filter_map(|mv| self.step(st, mv).map(|next| (mv, next))),
-        );
+    fn each_successor(&self, st: &State, mut each: impl FnMut(Move, State)) {
+        for mv in self.candidates(st) {
+            if let Some(next) = self.step(st, mv) {
+                each(mv, next);
+            }
+        }
     }
 
     fn progress(&self, st: &State) -> u64 {

@@ -44,7 +44,7 @@ pub enum Entry {
     Live(Class),
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct State {
     relist: RelistAt,
     sync: SyncLoopAt,
@@ -59,6 +59,52 @@ pub struct State {
     channel: SmallVec<[(Entry, u32); 4]>,
     /// The event relist holds for a full channel while [`RelistAt::Sending`].
     held: Option<Entry>,
+}
+
+impl Class {
+    /// The class as one number, for hashing (distinct classes, distinct numbers).
+    fn bits(self) -> u64 {
+        u64::from(self.record)
+            | u64::from(self.cache) << 8
+            | u64::from(self.visited) << 16
+            | u64::from(self.synced_current) << 17
+    }
+}
+
+impl Entry {
+    /// The entry as one number, for hashing: a class's, or one no class has.
+    fn bits(self) -> u64 {
+        match self {
+            Entry::Dead => 1 << 18,
+            Entry::Live(class) => class.bits(),
+        }
+    }
+}
+
+/// Hashed a word at a time, not a field at a time: hashing is a good part of the search's
+/// cost. Equal states write equal words.
+impl std::hash::Hash for State {
+    fn hash<H: std::hash::Hasher>(&self, h: &mut H) {
+        let (relist, r) = match self.relist {
+            RelistAt::Start(r) => (0, r),
+            RelistAt::Visiting(r) => (1, r),
+            RelistAt::Sending(r) => (2, r),
+            RelistAt::Finish => (3, 0),
+            RelistAt::Done => (4, 0),
+        };
+        let sync = self.sync as u64;
+        let time = self.relist_time.map_or(0, |t| u64::from(t) + 1);
+        let held = self.held.map_or(0, |e| e.bits() + 1);
+        h.write_u64(u64::from(r) | relist << 32 | sync << 35 | u64::from(self.now) << 37);
+        h.write_u64(time | u64::from(self.lost) << 9 | held << 10);
+        h.write_usize(self.pool.len());
+        for &(class, n) in &self.pool {
+            h.write_u64(class.bits() | u64::from(n) << 32);
+        }
+        for &(entry, n) in &self.channel {
+            h.write_u64(entry.bits() | u64::from(n) << 32);
+        }
+    }
 }
 
 /// A move of the reduced machine: relist's visits name a class or a channel position.
@@ -243,17 +289,41 @@ impl Reduced {
         pool.chain(live).filter(|(c, _)| !c.visited)
     }
 
-    /// The moves that could be enabled in `st`.
-    fn candidates<'a>(&'a self, st: &'a State) -> impl Iterator<Item = ReducedMove> + 'a {
-        let visits = self.visitable(st).flat_map(move |(class, at)| {
-            [1, 0].map(move |landed| match at {
-                None => ReducedMove::VisitPool { class, landed },
-                Some(position) => ReducedMove::VisitEntry { position, landed },
-            })
-        });
-        let relist = Move::RELIST.into_iter().map(ReducedMove::Other);
-        let others = Move::OTHERS.into_iter().map(ReducedMove::Other);
-        relist.chain(visits).chain(others)
+    /// The moves that could be enabled in `st`, in the order [`Move::RELIST`], visits,
+    /// [`Move::OTHERS`] — only the ones whose program point allows them, so that `step` is not
+    /// asked about the rest (this is the search's innermost loop).
+    fn candidates(&self, st: &State, mut each: impl FnMut(ReducedMove)) {
+        let relist = match st.relist {
+            RelistAt::Start(_) => Some(Move::Start),
+            RelistAt::Sending(_) => Some(Move::Send),
+            RelistAt::Visiting(_) => Some(Move::EndRelist),
+            RelistAt::Finish => Some(Move::Finish),
+            RelistAt::Done => None,
+        };
+        if let Some(mv) = relist {
+            each(ReducedMove::Other(mv));
+        }
+        if let RelistAt::Visiting(_) = st.relist {
+            for (class, at) in self.visitable(st) {
+                for landed in [1, 0] {
+                    each(match at {
+                        None => ReducedMove::VisitPool { class, landed },
+                        Some(position) => ReducedMove::VisitEntry { position, landed },
+                    });
+                }
+            }
+        }
+        if st.now == 0 {
+            each(ReducedMove::Other(Move::Tick));
+        }
+        let sync: &[Move] = match st.sync {
+            SyncLoopAt::Gate => &[Move::Pass, Move::Retry],
+            SyncLoopAt::Receive => &[Move::Receive, Move::Exit],
+            SyncLoopAt::Exited => &[],
+        };
+        for &mv in sync {
+            each(ReducedMove::Other(mv));
+        }
     }
 
     fn step(&self, st: &State, mv: ReducedMove) -> Option<State> {
@@ -497,25 +567,22 @@ impl StateMachine for Reduced {
         Reduced::initial(self)
     }
 
-    fn successors(&self, st: &State, out: &mut Vec<(ReducedMove, State)>) {
-        out.extend(
-            self.candidates(st)
-                .filter_map(|mv| self.step(st, mv).map(|next| (mv, next))),
-        );
+    fn each_successor(&self, st: &State, mut each: impl FnMut(ReducedMove, State)) {
+        self.candidates(st, |mv| {
+            if let Some(next) = self.step(st, mv) {
+                each(mv, next);
+            }
+        });
     }
 
     fn progress(&self, st: &State) -> u64 {
-        let unvisited: u64 = self
-            .visitable(st)
-            .map(|(c, at)| match at {
-                None => st
-                    .pool
-                    .iter()
-                    .find(|(p, _)| *p == c)
-                    .map_or(0, |&(_, n)| u64::from(n)),
-                Some(_) => 1,
-            })
-            .sum();
+        // The pods relist may still visit: as `visitable` lists them, counted.
+        let pool = st.pool.iter().filter(|(c, _)| !c.visited).map(|&(_, n)| n);
+        let live = st.channel.iter().filter_map(|&(entry, n)| match entry {
+            Entry::Live(c) if !c.visited => Some(n),
+            _ => None,
+        });
+        let unvisited: u64 = pool.chain(live).map(u64::from).sum();
         let visited = u64::from(self.scenario.pods).saturating_sub(unvisited);
         (st.relist.rank() << 32) | visited
     }

@@ -106,23 +106,21 @@ where
         endings: Vec::new(),
         moves: Vec::with_capacity(states.len() * 2),
     };
-    let mut successors = Vec::new();
     for (offset, state) in states.enumerate() {
         model.observe(state, &mut out.witnesses);
-        successors.clear();
-        model.successors(state, &mut successors);
-        out.transitions += successors.len() as u64;
-        let mut enabled = 0;
-        if successors.is_empty() {
-            out.endings.extend(model.end(state).failure());
-        }
-        for (mv, next) in successors.drain(..) {
+        let (mut enabled, mut moves) = (0, 0);
+        model.each_successor(state, |mv, next| {
             model.observe_move(state, mv, &mut out.witnesses);
             let actor = model.actor(mv);
             enabled |= bit(actor);
+            moves += 1;
             let (progress, hash) = (model.progress(&next), FxBuildHasher.hash_one(&next));
             out.moves
                 .push((first + offset, actor, progress, hash, next));
+        });
+        out.transitions += moves;
+        if moves == 0 {
+            out.endings.extend(model.end(state).failure());
         }
         out.enabled.push(enabled);
     }
