@@ -61,6 +61,16 @@ pub(crate) fn explore<M: Model>(
     progress: &Progress,
     max_layer: usize,
 ) -> Result<Exploration<M::State>, TooWide> {
+    // On a thread of the pool, so that the search and the threads it hands states to are the
+    // pool's threads and no more: a caller outside the pool would be one thread too many.
+    rayon::scope(|_| sweep(model, progress, max_layer))
+}
+
+fn sweep<M: Model>(
+    model: &M,
+    progress: &Progress,
+    max_layer: usize,
+) -> Result<Exploration<M::State>, TooWide> {
     let mut found = Exploration {
         states: 0,
         transitions: 0,
@@ -70,14 +80,14 @@ pub(crate) fn explore<M: Model>(
         states_in_parallel: 0,
     };
     let initial = model.initial();
-    // The states found for each later layer, kept in the set that layer will grow.
-    let mut pending: BTreeMap<u64, States<M::State>> = BTreeMap::new();
+    let mut pending = Pending::default();
     let hash = FxBuildHasher.hash_one(&initial);
-    let entry = pending.entry(model.progress(&initial)).or_default();
-    intern(entry, hash, initial);
+    pending.add(model.progress(&initial), hash, initial);
     let mut layer = Layer::default();
-    while let Some((level, entries)) = pending.pop_first() {
-        layer.start(entries);
+    // The states a wave expands on every core, copied: kept to spare a fresh allocation.
+    let mut wave: Vec<M::State> = Vec::new();
+    while let Some((level, entries)) = pending.layers.pop_first() {
+        pending.keep(layer.start(entries));
         // States from `expanded` on were found but not yet expanded.
         let mut expanded = 0;
         while expanded < layer.states.len() {
@@ -89,8 +99,9 @@ pub(crate) fn explore<M: Model>(
             if in_parallel(fresh) {
                 found.states_in_parallel += fresh as u64;
                 // A copy: the layer grows while they are expanded.
-                let states: Vec<M::State> = layer.states[expanded..].keys().cloned().collect();
-                expand_in_parallel(model, &states, expanded, |chunk| {
+                wave.clear();
+                wave.extend(layer.states[expanded..].keys().cloned());
+                expand_in_parallel(model, &wave, expanded, |chunk| {
                     take(&mut found, &mut layer, &mut pending, level, chunk)
                 });
             } else {
@@ -118,7 +129,7 @@ pub(crate) fn explore<M: Model>(
 fn take<S: Clone + Eq + Hash>(
     found: &mut Exploration<S>,
     layer: &mut Layer<S>,
-    pending: &mut BTreeMap<u64, States<S>>,
+    pending: &mut Pending<S>,
     level: u64,
     chunk: Expanded<S>,
 ) {
@@ -136,7 +147,7 @@ fn take<S: Clone + Eq + Hash>(
             // A cycle enters its earliest-found state from a state found no earlier.
             layer.back_edges |= to <= from;
         } else {
-            intern(pending.entry(next_level).or_default(), hash, next);
+            pending.add(next_level, hash, next);
         }
     }
 }
@@ -176,6 +187,44 @@ fn note<S: Eq + Hash>(
     found.on_cycles.extend(on_cycle);
 }
 
+/// The states found for each later layer, kept in the set that layer will grow.
+struct Pending<S> {
+    layers: BTreeMap<u64, States<S>>,
+    /// Emptied sets of layers already explored, reused: a fresh set for each layer would be
+    /// paged in anew every time.
+    spare: Vec<States<S>>,
+}
+
+impl<S> Default for Pending<S> {
+    fn default() -> Self {
+        Pending {
+            layers: BTreeMap::new(),
+            spare: Vec::new(),
+        }
+    }
+}
+
+impl<S: Eq + Hash> Pending<S> {
+    /// A few spare sets are enough for the layers pending at any one time; more would only
+    /// hold memory.
+    const SPARE: usize = 4;
+
+    fn keep(&mut self, emptied: States<S>) {
+        if self.spare.len() < Self::SPARE {
+            self.spare.push(emptied);
+        }
+    }
+
+    fn add(&mut self, level: u64, hash: u64, state: S) {
+        let spare = &mut self.spare;
+        let states = self
+            .layers
+            .entry(level)
+            .or_insert_with(|| spare.pop().unwrap_or_default());
+        intern(states, hash, state);
+    }
+}
+
 /// One progress layer: its states by index and the moves between them. One is kept for the
 /// whole search and cleared between layers, keeping its allocations.
 struct Layer<S> {
@@ -200,12 +249,14 @@ impl<S> Default for Layer<S> {
 }
 
 impl<S: Eq + Hash> Layer<S> {
-    /// Empties the layer and enters it at `entries`.
-    fn start(&mut self, entries: States<S>) {
-        self.states = entries;
+    /// Empties the layer and enters it at `entries`; returns the emptied set of states.
+    fn start(&mut self, entries: States<S>) -> States<S> {
+        let mut old = std::mem::replace(&mut self.states, entries);
+        old.clear();
         self.edges.clear();
         self.enabled.clear();
         self.back_edges = false;
+        old
     }
 }
 
