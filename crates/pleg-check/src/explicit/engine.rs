@@ -9,10 +9,8 @@
 //! internal moves finds the cycles, and a cycle counts as a livelock only if it is *fair*: every
 //! actor that is enabled all along it moves in it (weak fairness).
 //!
-//! The sweep answers *which* failures are reachable. The counterexample is found afterwards by
-//! [`shortest_path`]: a breadth-first search from the initial state that keeps parents and stops
-//! at the first state showing the failure — so it has the fewest moves of any counterexample
-//! of that kind — and never looks past the furthest layer the sweep saw the failure in.
+//! The sweep answers *which* failures are reachable; `path` then finds the shortest
+//! counterexample of each.
 
 use super::expand::{expand, expand_in_parallel, in_parallel, Expanded};
 use crate::Progress;
@@ -166,11 +164,6 @@ fn intern<S: Eq + Hash>(states: &mut States<S>, hash: u64, state: S) -> usize {
             index
         }
     }
-}
-
-/// The failure a state with no move left shows, if any.
-fn ending<M: Model>(model: &M, state: &M::State) -> Option<VerdictKind> {
-    model.end(state).failure()
 }
 
 fn note<S: Eq + Hash>(
@@ -409,45 +402,4 @@ fn strongly_connected(graph: &Adjacency) -> Vec<Vec<usize>> {
         }
     }
     components
-}
-
-/// The moves of a shortest path from the initial state to a state showing `failure` — a state
-/// with no move left that ends that way, or one of the `found` states on its cycles — looking no
-/// further than layer `found.progress`. `None` if there is none (a bug in the caller).
-pub(crate) fn shortest_path<M: Model>(
-    model: &M,
-    failure: VerdictKind,
-    found: &Found<M::State>,
-) -> Option<Vec<M::Move>> {
-    // Each state once, in the order reached, with the index of its parent and the move.
-    let mut seen: IndexMap<M::State, (usize, Option<M::Move>), FxBuildHasher> = IndexMap::default();
-    seen.insert(model.initial(), (usize::MAX, None));
-    let mut frontier = 0;
-    let mut successors = Vec::new();
-    while let Some((state, _)) = seen.get_index(frontier) {
-        successors.clear();
-        model.successors(state, &mut successors);
-        let target = if found.on_cycles.is_empty() {
-            successors.is_empty() && ending(model, state) == Some(failure)
-        } else {
-            found.on_cycles.contains(state)
-        };
-        if target {
-            let mut moves = Vec::new();
-            let mut at = frontier;
-            while let Some((_, &(parent, Some(mv)))) = seen.get_index(at) {
-                moves.push(mv);
-                at = parent;
-            }
-            moves.reverse();
-            return Some(moves);
-        }
-        for (mv, next) in successors.drain(..) {
-            if model.progress(&next) <= found.progress {
-                seen.entry(next).or_insert((frontier, Some(mv)));
-            }
-        }
-        frontier += 1;
-    }
-    None
 }

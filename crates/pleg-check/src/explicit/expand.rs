@@ -24,6 +24,8 @@ const CHUNKS_PER_THREAD: usize = 8;
 
 /// What expanding a chunk of states found, in the order of its states.
 pub(crate) struct Expanded<S> {
+    /// The index of its first state in the layer.
+    pub(crate) first: usize,
     pub(crate) witnesses: Witnesses,
     pub(crate) transitions: u64,
     /// Each state's enabled actors.
@@ -100,6 +102,7 @@ where
     M::State: 'a,
 {
     let mut out = Expanded {
+        first,
         witnesses: Witnesses::none(Counted::Explored),
         transitions: 0,
         enabled: Vec::with_capacity(states.len()),

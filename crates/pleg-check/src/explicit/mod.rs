@@ -8,12 +8,14 @@
 //! and [`moves`]); this module holds what searches and tells them:
 //!
 //! - [`engine`]: breadth-first search, one progress layer in memory at a time, fair cycles.
+//! - `path`: the shortest counterexample of a failure the search found.
 //! - [`graph`]: the whole state graph of a small scenario, for a learner to walk.
 //! - `replay`: a path told as a kubelet story, and the path any checker's trace takes.
 
 pub(crate) mod engine;
 mod expand;
 pub mod graph;
+mod path;
 mod replay;
 
 pub use pleg_explicit::{moves, pods, reduced, RelistAt, SyncLoopAt};
@@ -218,7 +220,7 @@ fn counterexample<M: StateMachine>(
     found: &Exploration<M::State>,
 ) -> Option<(VerdictKind, Vec<M::Move>)> {
     let (&failure, worst) = found.failures.iter().next()?;
-    let path = engine::shortest_path(model, failure, worst);
+    let path = path::shortest_path(model, failure, worst);
     Some((
         failure,
         path.expect("the search reached the failure, so the path search does"),

@@ -1,0 +1,120 @@
+//! The shortest counterexample of a failure the sweep found.
+//!
+//! A breadth-first search from the initial state, one level of moves at a time, that keeps
+//! each state's parent and stops at the first state showing the failure — so the path has the
+//! fewest moves of any counterexample of that kind. It never looks past the furthest layer the
+//! sweep saw the failure in. Each level is expanded on every core as the sweep's waves are,
+//! and taken in order, so the path is the one a search on one core finds.
+
+use super::engine::Found;
+use super::expand::{expand, expand_in_parallel, in_parallel, Expanded};
+use indexmap::map::raw_entry_v1::RawEntryMut;
+use indexmap::map::RawEntryApiV1;
+use indexmap::IndexMap;
+use pleg_core::VerdictKind;
+use pleg_explicit::StateMachine as Model;
+use rustc_hash::FxBuildHasher;
+
+/// The moves of a shortest path from the initial state to a state showing `failure` — a state
+/// with no move left that ends that way, or one of the `found` states on its cycles — looking no
+/// further than layer `found.progress`. `None` if there is none (a bug in the caller).
+pub(crate) fn shortest_path<M: Model>(
+    model: &M,
+    failure: VerdictKind,
+    found: &Found<M::State>,
+) -> Option<Vec<M::Move>> {
+    let mut search = Search {
+        model,
+        failure,
+        found,
+        seen: IndexMap::default(),
+        target: None,
+    };
+    search.seen.insert(model.initial(), usize::MAX);
+    // On a thread of the pool, as the sweep is.
+    rayon::scope(|_| search.run());
+    search.target.map(|at| search.moves_to(at))
+}
+
+struct Search<'a, M: Model> {
+    model: &'a M,
+    failure: VerdictKind,
+    found: &'a Found<M::State>,
+    /// Each state once, in the order reached, with the index of its parent.
+    seen: IndexMap<M::State, usize, FxBuildHasher>,
+    /// The first state reached that shows the failure.
+    target: Option<usize>,
+}
+
+impl<M: Model> Search<'_, M> {
+    /// Expands level after level until a target is found or nothing new is reached.
+    fn run(&mut self) {
+        let (mut level, mut wave) = (0, Vec::new());
+        while level < self.seen.len() && self.target.is_none() {
+            let end = self.seen.len();
+            // A copy: the set grows while the level is expanded.
+            wave.clear();
+            wave.extend(self.seen[level..end].keys().cloned());
+            if in_parallel(wave.len()) {
+                expand_in_parallel(self.model, &wave, level, |chunk| self.take(chunk));
+            } else {
+                self.take(expand(self.model, wave.iter(), level));
+            }
+            level = end;
+        }
+    }
+
+    /// Takes one expanded chunk, in order: a target among its states ends the search; else
+    /// each successor within reach is kept, with its parent.
+    fn take(&mut self, chunk: Expanded<M::State>) {
+        if self.target.is_some() {
+            return;
+        }
+        for (offset, &enabled) in chunk.enabled.iter().enumerate() {
+            let at = chunk.first + offset;
+            if self.is_target(at, enabled == 0) {
+                self.target = Some(at);
+                return;
+            }
+        }
+        for (from, _, progress, hash, next) in chunk.moves {
+            if progress > self.found.progress {
+                continue;
+            }
+            if let RawEntryMut::Vacant(vacant) =
+                self.seen.raw_entry_mut_v1().from_hash(hash, |s| *s == next)
+            {
+                vacant.insert_hashed_nocheck(hash, next, from);
+            }
+        }
+    }
+
+    fn is_target(&self, at: usize, stopped: bool) -> bool {
+        let (state, _) = self.seen.get_index(at).expect("an expanded state was seen");
+        if self.found.on_cycles.is_empty() {
+            stopped && self.model.end(state).failure() == Some(self.failure)
+        } else {
+            self.found.on_cycles.contains(state)
+        }
+    }
+
+    /// The moves from the initial state to state `at`: each the first of its parent's moves,
+    /// in the model's order, that leads to the child — the move the search took.
+    fn moves_to(&self, mut at: usize) -> Vec<M::Move> {
+        let mut moves = Vec::new();
+        let mut successors = Vec::new();
+        while let Some((child, &parent)) = self.seen.get_index(at).filter(|_| at != 0) {
+            let (state, _) = self.seen.get_index(parent).expect("a parent was seen");
+            successors.clear();
+            self.model.successors(state, &mut successors);
+            let (mv, _) = successors
+                .iter()
+                .find(|(_, next)| next == child)
+                .expect("a parent has a move to its child");
+            moves.push(*mv);
+            at = parent;
+        }
+        moves.reverse();
+        moves
+    }
+}
