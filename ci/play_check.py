@@ -291,6 +291,12 @@ def main(page, out):
         print(f"{hang}: {width}x{height}, {seen} colours, {red} red, {green} green pixels")
         assert width == 1280 and seen > 20 and red > 200 and green > 200, "the hang or the lesson is not visible"
 
+        # Asked in a won state, the hint says what is left: the next level.
+        assert not text(browser, "#hint-text")
+        browser.click("#hint")
+        said = text(browser, "#hint-text")
+        assert "this level is won" in said and "open level 2" in said, said
+
         # A shared link reproduces the state: undo one step, take the link, open it afresh.
         browser.click("#undo")
         before = (text(browser, "#status"), text(browser, "#trace"))
