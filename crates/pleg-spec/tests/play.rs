@@ -325,3 +325,48 @@ fn the_guides_solved_links_win_their_levels() {
         assert!(wins(level, &path), "{link} does not win");
     }
 }
+
+/// Every sentence the page can show, from every state of every level, is free of the slips a
+/// learner once met: a singular count with a plural noun, a doubled word, two words run together,
+/// a missing value. (The screens are built from these strings alone.)
+#[test]
+fn no_sentence_on_the_page_has_a_slip() {
+    fn strings<'a>(value: &'a serde_json::Value, out: &mut Vec<&'a str>) {
+        match value {
+            serde_json::Value::String(s) => out.push(s),
+            serde_json::Value::Array(items) => items.iter().for_each(|v| strings(v, out)),
+            serde_json::Value::Object(map) => map.values().for_each(|v| strings(v, out)),
+            _ => {}
+        }
+    }
+    let data = written_page_data();
+    let mut all = Vec::new();
+    strings(&data, &mut all);
+    let slips = [
+        " 1 ticks",
+        " 1 events",
+        " 1 pods",
+        " 1 moves",
+        " 1 states",
+        " 1 slots",
+        "relist relist",
+        "syncLoop syncLoop",
+        "syncLooppasses",
+        "syncLoopskips",
+        "the the ",
+        "null",
+        "undefined",
+        "NaN",
+        "  ",
+    ];
+    let mut checked = 0;
+    for text in all.iter().filter(|s| !s.trim_start().starts_with('<')) {
+        // Code listings are indented; the rest of a line is a sentence.
+        let text = text.trim_start();
+        for slip in slips {
+            assert!(!text.contains(slip), "{slip:?} in {text:?}");
+        }
+        checked += 1;
+    }
+    assert!(checked > 1000, "only {checked} sentences checked");
+}
