@@ -23,7 +23,7 @@ pub mod moves;
 pub mod pods;
 pub mod reduced;
 
-use moves::Kind;
+use moves::{Kind, Move};
 use pleg_core::{Actor, Design, Scenario, Tick, Unhealthy, VerdictKind, Witness, Witnesses};
 use std::hash::Hash;
 
@@ -115,6 +115,17 @@ impl RelistAt {
             _ => None,
         }
     }
+
+    /// The one move of [`Move::RELIST`] this program point can take (if its guard allows).
+    pub fn own_move(self) -> Option<Move> {
+        match self {
+            RelistAt::Start(_) => Some(Move::Start),
+            RelistAt::Visiting(_) => Some(Move::EndRelist),
+            RelistAt::Sending(_) => Some(Move::Send),
+            RelistAt::Finish => Some(Move::Finish),
+            RelistAt::Done => None,
+        }
+    }
 }
 
 /// Where syncLoop is.
@@ -126,6 +137,18 @@ pub enum SyncLoopAt {
     Receive,
     /// The channel was closed and drained.
     Exited,
+}
+
+impl SyncLoopAt {
+    /// The moves of [`Move::OTHERS`] syncLoop can take from here (each if its guard allows), in
+    /// the table's order.
+    pub fn moves(self) -> &'static [Move] {
+        match self {
+            SyncLoopAt::Gate => &[Move::Pass, Move::Retry],
+            SyncLoopAt::Receive => &[Move::Receive, Move::Exit],
+            SyncLoopAt::Exited => &[],
+        }
+    }
 }
 
 /// What both machines show of a state, and what is derived from it once for both: PLEG's

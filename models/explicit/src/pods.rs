@@ -135,14 +135,16 @@ impl Pods {
         self.scenario.map_order == MapOrder::Go || (0..pod).all(|q| !self.must_visit(st, r, q))
     }
 
-    /// The moves that could be enabled in `st`: every move of the table, and every visit of a
-    /// pod not yet visited, changed or not — relist's first, so that of two shortest paths a
-    /// search meets the one that reads like kubelet's relist loop first.
+    /// The moves that could be enabled in `st`: the move of the table relist's and syncLoop's
+    /// program points allow, the tick, and every visit of a pod not yet visited, changed or not
+    /// — relist's first, so that of two shortest paths a search meets the one that reads like
+    /// kubelet's relist loop first.
     fn candidates<'a>(&'a self, st: &'a State) -> impl Iterator<Item = Move> + 'a {
         let visits = (0..self.scenario.pods)
             .filter(move |&pod| !Self::visited(st, pod))
             .flat_map(move |pod| [1, 0].map(|landed| Move::Visit { pod, landed }));
-        Move::RELIST.into_iter().chain(visits).chain(Move::OTHERS)
+        let others = std::iter::once(Move::Tick).chain(st.sync.moves().iter().copied());
+        st.relist.own_move().into_iter().chain(visits).chain(others)
     }
 
     /// The moves enabled in `st`: those [`Pods::step`] takes somewhere.

@@ -290,17 +290,10 @@ impl Reduced {
     }
 
     /// The moves that could be enabled in `st`, in the order [`Move::RELIST`], visits,
-    /// [`Move::OTHERS`] — only the ones whose program point allows them, so that `step` is not
-    /// asked about the rest (this is the search's innermost loop).
+    /// [`Move::OTHERS`] — only those the program points allow, so that `step` is not asked
+    /// about the rest (this is the search's innermost loop).
     fn candidates(&self, st: &State, mut each: impl FnMut(ReducedMove)) {
-        let relist = match st.relist {
-            RelistAt::Start(_) => Some(Move::Start),
-            RelistAt::Sending(_) => Some(Move::Send),
-            RelistAt::Visiting(_) => Some(Move::EndRelist),
-            RelistAt::Finish => Some(Move::Finish),
-            RelistAt::Done => None,
-        };
-        if let Some(mv) = relist {
+        if let Some(mv) = st.relist.own_move() {
             each(ReducedMove::Other(mv));
         }
         if let RelistAt::Visiting(_) = st.relist {
@@ -313,15 +306,11 @@ impl Reduced {
                 }
             }
         }
+        // The reduced clock has one tick.
         if st.now == 0 {
             each(ReducedMove::Other(Move::Tick));
         }
-        let sync: &[Move] = match st.sync {
-            SyncLoopAt::Gate => &[Move::Pass, Move::Retry],
-            SyncLoopAt::Receive => &[Move::Receive, Move::Exit],
-            SyncLoopAt::Exited => &[],
-        };
-        for &mv in sync {
+        for &mv in st.sync.moves() {
             each(ReducedMove::Other(mv));
         }
     }
