@@ -23,17 +23,28 @@ pub(crate) fn shortest_path<M: Model>(
     failure: VerdictKind,
     found: &Found<M::State>,
 ) -> Option<Vec<M::Move>> {
+    let search = search(model, failure, found);
+    search.target.map(|at| search.moves_to(at))
+}
+
+/// The search, run to its end.
+fn search<'a, M: Model>(
+    model: &'a M,
+    failure: VerdictKind,
+    found: &'a Found<M::State>,
+) -> Search<'a, M> {
     let mut search = Search {
         model,
         failure,
         found,
         seen: IndexMap::default(),
         target: None,
+        in_parallel: 0,
     };
     search.seen.insert(model.initial(), usize::MAX);
     // On a thread of the pool, as the sweep is.
     rayon::scope(|_| search.run());
-    search.target.map(|at| search.moves_to(at))
+    search
 }
 
 struct Search<'a, M: Model> {
@@ -44,6 +55,8 @@ struct Search<'a, M: Model> {
     seen: IndexMap<M::State, usize, FxBuildHasher>,
     /// The first state reached that shows the failure.
     target: Option<usize>,
+    /// The states expanded on more than one thread at once.
+    in_parallel: usize,
 }
 
 impl<M: Model> Search<'_, M> {
@@ -56,6 +69,7 @@ impl<M: Model> Search<'_, M> {
             wave.clear();
             wave.extend(self.seen[level..end].keys().cloned());
             if in_parallel(wave.len()) {
+                self.in_parallel += wave.len();
                 expand_in_parallel(self.model, &wave, level, |chunk| self.take(chunk));
             } else {
                 self.take(expand(self.model, wave.iter(), level));
@@ -116,5 +130,53 @@ impl<M: Model> Search<'_, M> {
         }
         moves.reverse();
         moves
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use pleg_core::{Design, Scenario};
+    use pleg_explicit::reduced::Reduced;
+
+    /// On two threads the search finds the path it finds on one — and it did expand levels on
+    /// both (the property is about the parallel branch, not the short levels kept on one).
+    #[test]
+    fn the_path_on_two_threads_is_the_path_on_one() {
+        let scenario = Scenario {
+            capacity: 300,
+            pods: 301,
+            ..Scenario::smallest(Design::Blocking)
+        };
+        let model = Reduced::new(&scenario).expect("Go's map order reduces");
+        // The deadlock, anywhere: the sweep would say how far to look; no limit is as good.
+        let found = Found {
+            progress: u64::MAX,
+            on_cycles: Default::default(),
+        };
+        let on = |threads: usize| {
+            let pool = rayon::ThreadPoolBuilder::new()
+                .num_threads(threads)
+                .build()
+                .expect("a thread pool");
+            pool.install(|| {
+                let search = search(&model, VerdictKind::Deadlock, &found);
+                let path = search.target.map(|at| search.moves_to(at));
+                (path.expect("a deadlock is reached"), search.in_parallel)
+            })
+        };
+        let ((one, shared_one), (two, shared_two)) = (on(1), on(2));
+        assert_eq!(shared_one, 0, "one thread shares nothing");
+        assert!(
+            shared_two > 100_000,
+            "the parallel branch barely ran: {shared_two}"
+        );
+        let first_difference = one.iter().zip(&two).position(|(a, b)| a != b);
+        assert!(
+            one == two,
+            "{} moves on one thread, {} on two, first different at {first_difference:?}",
+            one.len(),
+            two.len()
+        );
     }
 }
