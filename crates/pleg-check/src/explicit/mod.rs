@@ -7,7 +7,7 @@
 //! The machines it searches live in `pleg-explicit` (re-exported here as [`pods`], [`reduced`]
 //! and [`moves`]); this module holds what searches and tells them:
 //!
-//! - [`engine`]: breadth-first search, one progress layer in memory at a time, fair cycles.
+//! - [`engine`]: breadth-first search, one progress layer at a time, fair cycles.
 //! - `path`: the shortest counterexample of a failure the search found.
 //! - [`graph`]: the whole state graph of a small scenario, for a learner to walk.
 //! - `replay`: a path told as a kubelet story, and the path any checker's trace takes.
