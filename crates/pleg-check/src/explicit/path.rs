@@ -6,10 +6,8 @@
 //! sweep saw the failure in. Each level is expanded on every core as the sweep's waves are,
 //! and taken in order, so the path is the one a search on one core finds.
 
-use super::engine::Found;
+use super::engine::{intern, Found};
 use super::expand::{expand, expand_in_parallel, in_parallel, Expanded};
-use indexmap::map::raw_entry_v1::RawEntryMut;
-use indexmap::map::RawEntryApiV1;
 use indexmap::IndexMap;
 use pleg_core::VerdictKind;
 use pleg_explicit::StateMachine as Model;
@@ -65,14 +63,15 @@ impl<M: Model> Search<'_, M> {
         let (mut level, mut wave) = (0, Vec::new());
         while level < self.seen.len() && self.target.is_none() {
             let end = self.seen.len();
-            // A copy: the set grows while the level is expanded.
-            wave.clear();
-            wave.extend(self.seen[level..end].keys().cloned());
-            if in_parallel(wave.len()) {
-                self.in_parallel += wave.len();
+            if in_parallel(end - level) {
+                self.in_parallel += end - level;
+                // A copy: the set grows while the level is expanded.
+                wave.clear();
+                wave.extend(self.seen[level..end].keys().cloned());
                 expand_in_parallel(self.model, &wave, level, |chunk| self.take(chunk));
             } else {
-                self.take(expand(self.model, wave.iter(), level));
+                let chunk = expand(self.model, self.seen[level..end].keys(), level);
+                self.take(chunk);
             }
             level = end;
         }
@@ -92,13 +91,8 @@ impl<M: Model> Search<'_, M> {
             }
         }
         for (from, _, progress, hash, next) in chunk.moves {
-            if progress > self.found.progress {
-                continue;
-            }
-            if let RawEntryMut::Vacant(vacant) =
-                self.seen.raw_entry_mut_v1().from_hash(hash, |s| *s == next)
-            {
-                vacant.insert_hashed_nocheck(hash, next, from);
+            if progress <= self.found.progress {
+                intern(&mut self.seen, hash, next, from);
             }
         }
     }
