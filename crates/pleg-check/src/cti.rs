@@ -3,9 +3,9 @@
 //! fails to exclude (the invariant is too weak there)?
 //!
 //! The solver's model may have any size, so the obligation is asked again with the sizes held
-//! small (capacity ≤ 4, pods ≤ 3, changes ≤ 3, and `PK` exactly `P·K`); the unreduced machine is
-//! then searched at those sizes for a reachable state (or edge) that refutes the obligation
-//! under the same abstraction the proof is about.
+//! small (capacity ≤ 4, pods ≤ 3, changes and relists ≤ 3, threshold ≤ 1, and `PK` exactly
+//! `P·K`); the unreduced machine is then searched at those sizes for a reachable state (or edge)
+//! that refutes the obligation under the same abstraction the proof is about.
 
 use crate::explicit::reachable;
 use pleg_core::{Design, Gate, MapOrder, Scenario, Timing, VerdictKind};
@@ -27,7 +27,8 @@ pub enum Finding {
     Reachable { scenario: Scenario },
     /// The machine never reaches it at these sizes: the invariant is too weak there.
     Unreachable { scenario: Scenario },
-    /// No counterexample exists at small sizes (capacity ≤ 4, pods ≤ 3, changes ≤ 3).
+    /// No counterexample exists at small sizes (capacity ≤ 4, pods ≤ 3, changes and relists
+    /// ≤ 3, threshold ≤ 1).
     NoSmallOne,
 }
 
@@ -50,7 +51,8 @@ pub fn small_sizes(design: Design) -> Prop {
             ])
         }),
     );
-    all([capacity, product])
+    let (r, t) = (Param::R.term(), Param::T.term());
+    all([capacity, product, r.le(3), t.le(1)])
 }
 
 /// The scenario a small counterexample's parameters describe (the resync changes no move of the
@@ -61,9 +63,9 @@ pub fn scenario_of(design: Design, values: &Env, resync: bool) -> Scenario {
         design,
         capacity: (values["C"] / factor) as usize,
         pods: values["P"] as u32,
-        relists: values["K"] as u32,
+        relists: values["R"] as u32,
         changes: Some(values["K"] as u32),
-        threshold: 0,
+        threshold: values["T"] as u32,
         resync,
         gate: Gate::Wait,
         map_order: MapOrder::Go,
@@ -106,9 +108,9 @@ fn reaches_counterexample(scenario: &Scenario, ob: &Obligation, values: &Env) ->
     let marked = 0..scenario.pods as usize;
     let refuted_at = |from: &State, to: Option<&State>| {
         marked.clone().any(|m| {
-            let mut env = valuation(&abstraction(from, m), false);
+            let mut env = valuation(&abstraction(scenario, from, m), false);
             if let Some(to) = to {
-                env.extend(valuation(&abstraction(to, m), true));
+                env.extend(valuation(&abstraction(scenario, to, m), true));
             }
             env.extend(params.clone());
             refutes.holds(&env)

@@ -2,17 +2,18 @@
 //! the parameters left symbolic — so one state of it stands for a state of every size.
 //!
 //! Pods are interchangeable, so whatever one pod can suffer, the *marked* pod can: the model
-//! keeps the marked pod's versions and events exactly and sums the others'. It keeps no clock,
-//! no relist count and no gate, and of the visited set only how many pods it holds: syncLoop
-//! may pass whenever it likes, and relist may visit a pod it has not visited, end a relist or
-//! start the next whenever the pods' versions allow. It therefore allows every move the explicit
-//! machine makes (the tests check this edge by edge) and more — exactly the guards and values
-//! [`Action::not_kept`] names, as the tests measure — which is what a proof that something
-//! *never* happens needs; that a failure *does* happen is shown by the witnesses instead
-//! ([`crate::witness`]).
+//! keeps the marked pod's versions and events exactly and sums the others'. It keeps the clock,
+//! when the last relist started and which relist is running, so the gate, a tick and the end of
+//! a relist are exact; of the visited set it keeps only how many pods it holds, and of the
+//! channel only how many events are the marked pod's: relist may visit a pod it has not visited
+//! and end a relist whenever the pods' versions allow, and syncLoop may take either kind of
+//! event. It therefore allows every move the explicit machine makes (the tests check this edge
+//! by edge) and more — exactly the guards and values [`Action::not_kept`] names, as the tests
+//! measure — which is what a proof that something *never* happens needs; that a failure *does*
+//! happen is shown by the witnesses instead ([`crate::witness`]).
 
-use crate::term::{all, any, lit, var, Env, Int, Prop};
-use pleg_core::{Design, Scenario};
+use crate::term::{all, any, lit, not, var, Env, Int, Prop};
+use pleg_core::{Design, Gate, Scenario};
 use pleg_explicit::moves::Move;
 use pleg_explicit::pods::{Pods, State};
 use pleg_explicit::{RelistAt, SyncLoopAt};
@@ -30,10 +31,15 @@ pub enum Param {
     /// about it that hold for every `P, K ≥ 1` are [`params_valid`]'s. An obligation proved for
     /// every value of it is proved for `P·K` in particular.
     PK,
+    /// The relists the run makes.
+    R,
+    /// relistThreshold, in ticks: PLEG is unhealthy once the running relist started more than
+    /// `T` ticks ago.
+    T,
 }
 
 impl Param {
-    pub const ALL: [Param; 4] = [Param::C, Param::P, Param::K, Param::PK];
+    pub const ALL: [Param; 6] = [Param::C, Param::P, Param::K, Param::PK, Param::R, Param::T];
 
     pub fn name(self) -> &'static str {
         match self {
@@ -41,6 +47,8 @@ impl Param {
             Param::P => "P",
             Param::K => "K",
             Param::PK => "PK",
+            Param::R => "R",
+            Param::T => "T",
         }
     }
 
@@ -50,7 +58,7 @@ impl Param {
 }
 
 /// The variables of one abstract state, with what each counts.
-pub const STATE: [(&str, &str); 13] = [
+pub const STATE: [(&str, &str); 16] = [
     (
         "rl",
         "where relist is: 0 start, 1 visiting, 2 sending (holds an event), 3 finish, 4 done",
@@ -88,6 +96,12 @@ pub const STATE: [(&str, &str); 13] = [
         "vo",
         "the other pods this relist has visited (or, in a fixed order, passed over)",
     ),
+    (
+        "n",
+        "the relist running or next to start, from 1 (R once the relists are over)",
+    ),
+    ("clk", "the clock, in ticks: it runs to T + 1 and stops"),
+    ("rt", "when the last relist started (-1: none has)"),
 ];
 
 /// relist's program points, as `rl` numbers them.
@@ -121,7 +135,8 @@ pub fn queued(at: fn(&str) -> Int) -> Int {
     at("m").plus(at("o"))
 }
 
-/// What holds of the parameters for every `C, P, K ≥ 1` with `PK = P·K`.
+/// What holds of the parameters for every `C, P, K, R ≥ 1` with `PK = P·K`, `K ≤ R` (a
+/// relist lists a pod once, so the relists tell apart at most `R` changes) and `T ≥ 0`.
 pub fn params_valid() -> Prop {
     let (c, p, k, pk) = (
         Param::C.term(),
@@ -134,16 +149,45 @@ pub fn params_valid() -> Prop {
         p.clone().ge(1),
         k.clone().ge(1),
         // P·K ≥ P + K − 1, since (P − 1)(K − 1) ≥ 0; it gives P·K ≥ P and P·K ≥ K.
-        pk.ge(p.plus(k).minus(1)),
+        pk.ge(p.plus(k.clone()).minus(1)),
+        Param::R.term().ge(k),
+        Param::T.term().ge(0),
     ])
 }
 
-/// The initial state: nothing listed, nothing sent, syncLoop at the gate.
+/// The initial state: nothing listed, nothing sent, syncLoop at the gate, the first relist
+/// yet to start at tick 0.
 pub fn initial() -> Prop {
     all(STATE.iter().map(|&(name, _)| {
-        let value = if name == "sy" { 1 } else { 0 };
+        let value = match name {
+            "sy" | "n" => 1,
+            "rt" => -1,
+            _ => 0,
+        };
         now(name).eq(value)
     }))
+}
+
+/// The gate's answer: syncLoop may pass. kubelet's `Healthy()` holds while the running relist
+/// started at most `T` ticks ago (never before the first starts); the bounded run counts
+/// finished relists as healthy, since kubelet would go on relisting; evented-health adds that
+/// a full channel is unhealthy; ungated-drain has no gate.
+pub fn gate_open(design: Design) -> Prop {
+    if !design.gated() {
+        return Prop::True;
+    }
+    let fresh = any([
+        now("rl").eq(rl::DONE),
+        all([
+            now("rt").ge(0),
+            now("clk").minus(now("rt")).le(Param::T.term()),
+        ]),
+    ]);
+    if design.full_channel_is_unhealthy() {
+        all([queued(now).lt(Param::C.term()), fresh])
+    } else {
+        fresh
+    }
 }
 
 /// One kind of abstract move, each the image of explicit moves of one kind.
@@ -164,12 +208,14 @@ pub enum Action {
     ReceiveMarked,
     ReceiveOther,
     Exit,
-    /// A tick or a retry: nothing the model keeps changes.
-    Stutter,
+    /// The clock ticks.
+    Tick,
+    /// syncLoop, turned away by the retry gate, tries again: nothing the model keeps changes.
+    Retry,
 }
 
 impl Action {
-    pub const ALL: [Action; 13] = [
+    pub const ALL: [Action; 14] = [
         Action::Start,
         Action::VisitMarked { changed: true },
         Action::VisitMarked { changed: false },
@@ -182,7 +228,8 @@ impl Action {
         Action::ReceiveMarked,
         Action::ReceiveOther,
         Action::Exit,
-        Action::Stutter,
+        Action::Tick,
+        Action::Retry,
     ];
 
     /// Its place in [`Action::ALL`].
@@ -207,7 +254,8 @@ impl Action {
             Action::ReceiveMarked => "syncLoop takes the marked pod's event",
             Action::ReceiveOther => "syncLoop takes another pod's event",
             Action::Exit => "syncLoop returns",
-            Action::Stutter => "a tick or a retry",
+            Action::Tick => "the clock ticks",
+            Action::Retry => "syncLoop retries the gate",
         }
     }
 
@@ -232,48 +280,51 @@ impl Action {
             ],
             Action::EndRelist => [
                 Some("the visited set: another pod whose record lags, not visited yet"),
-                Some("the relist count: whether the next relist starts or relist finishes"),
-            ],
-            Action::Pass => [
-                Some("PLEG's health: the clock and relist's last start"),
                 None,
             ],
             Action::ReceiveMarked | Action::ReceiveOther => {
                 [Some("the FIFO's order: whose event is at the head"), None]
             }
-            Action::Start | Action::Send | Action::Finish | Action::Exit | Action::Stutter => {
-                [None, None]
-            }
+            Action::Start
+            | Action::Send
+            | Action::Finish
+            | Action::Pass
+            | Action::Exit
+            | Action::Tick
+            | Action::Retry => [None, None],
         }
     }
 
-    /// The move relation of `design`: the state before (`now`) and after (`next`).
-    pub fn relation(self, design: Design) -> Prop {
-        let changes = |names: &[&str]| frame(names, self.effect(design));
-        changes(self.writes())
+    /// The move relation of `design` with `gate` (`None`: a relation that allows what either
+    /// gate allows, so what is proved of it holds of both): the state before (`now`) and after
+    /// (`next`).
+    pub fn relation(self, design: Design, gate: Option<Gate>) -> Prop {
+        frame(self.writes(), self.effect(design, gate))
     }
 
     /// The variables the action may change; every other one keeps its value.
     pub fn writes(self) -> &'static [&'static str] {
         match self {
-            Action::Start | Action::Finish => &["rl"],
-            Action::EndRelist => &["rl", "vm", "vo"],
+            Action::Start => &["rl", "rt"],
+            Action::Finish => &["rl"],
+            Action::EndRelist => &["rl", "vm", "vo", "n"],
             Action::VisitMarked { .. } => &["rl", "u", "rec", "sy", "m", "hm", "vo", "vm"],
             Action::VisitOther { .. } => &["rl", "uo", "ro", "o", "ho", "vm", "vo"],
             Action::Send => &["rl", "m", "hm", "o", "ho"],
             Action::Pass | Action::Exit => &["sl"],
             Action::ReceiveMarked => &["sl", "m", "sy"],
             Action::ReceiveOther => &["sl", "o"],
-            Action::Stutter => &[],
+            Action::Tick => &["clk"],
+            Action::Retry => &[],
         }
     }
 
-    fn effect(self, design: Design) -> Prop {
+    fn effect(self, design: Design, gate: Option<Gate>) -> Prop {
         let at = |pc: i64| now("rl").eq(pc);
         let to = |pc: i64| next("rl").eq(pc);
         let sync = |from: i64, to: i64| all([now("sl").eq(from), next("sl").eq(to)]);
         match self {
-            Action::Start => all([at(rl::START), to(rl::VISITING)]),
+            Action::Start => all([at(rl::START), to(rl::VISITING), next("rt").eq(now("clk"))]),
             Action::VisitMarked { changed } => visit_marked(design, changed),
             Action::VisitOther { changed } => visit_other(design, changed),
             Action::Send => all([
@@ -289,12 +340,23 @@ impl Action {
                 at(rl::VISITING),
                 // A relist lists every pod whose record lags: the marked pod's, unless visited.
                 any([now("vm").eq(1), now("rec").eq(now("u"))]),
-                any([to(rl::START), to(rl::FINISH)]),
+                any([
+                    all([
+                        now("n").lt(Param::R.term()),
+                        to(rl::START),
+                        next("n").eq(now("n").plus(1)),
+                    ]),
+                    all([
+                        now("n").eq(Param::R.term()),
+                        to(rl::FINISH),
+                        next("n").eq(now("n")),
+                    ]),
+                ]),
                 next("vm").eq(0),
                 next("vo").eq(0),
             ]),
             Action::Finish => all([at(rl::FINISH), to(rl::DONE)]),
-            Action::Pass => sync(sl::GATE, sl::RECEIVE),
+            Action::Pass => all([sync(sl::GATE, sl::RECEIVE), gate_open(design)]),
             Action::ReceiveMarked => all([
                 sync(sl::RECEIVE, sl::GATE),
                 now("m").ge(1),
@@ -311,7 +373,19 @@ impl Action {
                 queued(now).eq(0),
                 at(rl::DONE),
             ]),
-            Action::Stutter => Prop::True,
+            Action::Tick => all([
+                now("clk").le(Param::T.term()),
+                next("clk").eq(now("clk").plus(1)),
+            ]),
+            Action::Retry => all([
+                now("sl").eq(sl::GATE),
+                not(gate_open(design)),
+                if gate == Some(Gate::Wait) {
+                    Prop::False
+                } else {
+                    Prop::True
+                },
+            ]),
         }
     }
 }
@@ -430,7 +504,7 @@ fn passes_over(name: &str, least: Int, most: Int) -> Prop {
 
 /// The abstract state of `st` with `marked` the marked pod, in [`STATE`]'s order: the map the
 /// tests check every explicit edge under.
-pub fn abstraction(st: &State, marked: usize) -> [i64; STATE.len()] {
+pub fn abstraction(scenario: &Scenario, st: &State, marked: usize) -> [i64; STATE.len()] {
     let others = |v: &[u8]| -> i64 {
         let all: i64 = v.iter().map(|&x| i64::from(x)).sum();
         all - i64::from(v[marked])
@@ -448,6 +522,10 @@ pub fn abstraction(st: &State, marked: usize) -> [i64; STATE.len()] {
         RelistAt::Sending(_) => rl::SENDING,
         RelistAt::Finish => rl::FINISH,
         RelistAt::Done => rl::DONE,
+    };
+    let n = match st.relist {
+        RelistAt::Start(r) | RelistAt::Visiting(r) | RelistAt::Sending(r) => r,
+        RelistAt::Finish | RelistAt::Done => scenario.relists,
     };
     let sl = match st.sync {
         SyncLoopAt::Gate => sl::GATE,
@@ -468,6 +546,9 @@ pub fn abstraction(st: &State, marked: usize) -> [i64; STATE.len()] {
         i64::from(held_marked == Some(false)),
         visited(marked),
         visited_others,
+        i64::from(n),
+        i64::from(st.now),
+        st.relist_time.map_or(-1, i64::from),
     ]
 }
 
@@ -490,7 +571,8 @@ pub fn action(st: &State, mv: Move, marked: usize) -> Action {
         Move::Receive if st.channel.first() == Some(&(marked as u16)) => Action::ReceiveMarked,
         Move::Receive => Action::ReceiveOther,
         Move::Exit => Action::Exit,
-        Move::Tick | Move::Retry => Action::Stutter,
+        Move::Tick => Action::Tick,
+        Move::Retry => Action::Retry,
     }
 }
 
@@ -518,6 +600,8 @@ pub fn parameters(scenario: &Scenario) -> Env {
         (Param::P, p),
         (Param::K, k),
         (Param::PK, p * k),
+        (Param::R, i64::from(scenario.relists)),
+        (Param::T, i64::from(scenario.threshold)),
     ]
     .into_iter()
     .map(|(param, v)| (param.name().to_owned(), v))

@@ -11,10 +11,11 @@
 //! bound is read from `pleg_core::laws`, so moving a boundary by one fails an obligation: the
 //! induction if the law claims too little, the boundary if too much.
 //!
-//! The model keeps no clock, so no obligation names relistThreshold: what is proved holds at
-//! every threshold. It has no gate either (syncLoop may always pass), so it covers both gates;
-//! and it lets relist visit pods in any order at any time, so it covers Go's map order, the
-//! fixed one, and both timings.
+//! relistThreshold `T` and the relists `R` are parameters like the sizes, so what is proved holds
+//! at every threshold and for any number of relists. The obligations take a retry as either gate
+//! allows it (the wait gate allows none), so they cover both gates; and the model lets relist
+//! visit pods in any order at any time, so they cover Go's map order, the fixed one, and both
+//! timings.
 
 use crate::model::{self, next, now, params_valid, queued, rl, sl, Action, Param};
 use crate::term::{all, implies, not, Int, Prop};
@@ -111,6 +112,19 @@ pub fn common(design: Design) -> Vec<Conjunct> {
                 now("ho").ge(0),
                 now("m").ge(0),
                 now("o").ge(0),
+            ]),
+        },
+        Conjunct {
+            name: "the clock, relist's start and the relist count stay in their ranges",
+            why: "a tick stops at T + 1; a relist starts at the clock's reading; a relist \
+                  ends into the next only below R",
+            prop: all([
+                now("clk").ge(0),
+                now("clk").le(Param::T.term().plus(1)),
+                now("rt").ge(-1),
+                now("rt").le(now("clk")),
+                now("n").ge(1),
+                now("n").le(Param::R.term()),
             ]),
         },
         Conjunct {
@@ -367,7 +381,7 @@ impl Theorem {
             };
             out.push(ob("init", vec![model::initial()], inv.clone()));
             for action in Action::ALL {
-                let relation = action.relation(design);
+                let relation = action.relation(design, None);
                 out.push(ob(action.name(), vec![inv.clone(), relation], primed(&inv)));
             }
             out.push(ob("safe", vec![inv.clone()], self.safe.clone()));
@@ -381,7 +395,7 @@ impl Theorem {
                     } else {
                         (unraised(action), after.clone().le(now.clone()))
                     };
-                    let relation = action.relation(design);
+                    let relation = action.relation(design, None);
                     out.push(ob(&step, vec![inv.clone(), relation], goal));
                 }
             }
