@@ -118,6 +118,20 @@ impl<V> Int<V> {
         }
     }
 
+    /// Its value where `of` knows every variable it names; `None` where it does not.
+    pub fn partial(&self, of: &impl Fn(&V) -> Option<i64>) -> Option<i64> {
+        match self {
+            Int::Lit(v) => Some(*v),
+            Int::Var(name) => of(name),
+            Int::Sum(terms) => terms.iter().map(|t| t.partial(of)).sum(),
+            Int::Scale(k, t) => t.partial(of).map(|v| k * v),
+            Int::Ite(c, t, e) => match c.partial(of)? {
+                true => t.partial(of),
+                false => e.partial(of),
+            },
+        }
+    }
+
     /// It with every variable renamed by `rename`.
     pub fn map_vars<W>(&self, rename: &impl Fn(&V) -> W) -> Int<W> {
         match self {
@@ -149,6 +163,20 @@ impl<V> Int<V> {
             }
         }
     }
+}
+
+/// A conjunction (`decisive` false) or disjunction (true) of partly known parts: decided by
+/// one decisive part, else by all parts known.
+fn decided(parts: impl Iterator<Item = Option<bool>>, decisive: bool) -> Option<bool> {
+    let mut unknown = false;
+    for part in parts {
+        match part {
+            Some(b) if b == decisive => return Some(decisive),
+            Some(_) => {}
+            None => unknown = true,
+        }
+    }
+    (!unknown).then_some(!decisive)
 }
 
 fn lookup(env: &Env, name: &String) -> i64 {
@@ -194,6 +222,21 @@ impl<V> Prop<V> {
             Prop::And(ps) => ps.iter().all(|p| p.is_true(of)),
             Prop::Or(ps) => ps.iter().any(|p| p.is_true(of)),
             Prop::Not(p) => !p.is_true(of),
+        }
+    }
+
+    /// Whether it holds where `of` knows some variables (`None`: it depends on the others) —
+    /// so a search that fixes one variable at a time can stop at the first that falsifies it.
+    pub fn partial(&self, of: &impl Fn(&V) -> Option<i64>) -> Option<bool> {
+        let both = |a: &Int<V>, b: &Int<V>| Some((a.partial(of)?, b.partial(of)?));
+        match self {
+            Prop::True => Some(true),
+            Prop::False => Some(false),
+            Prop::Le(a, b) => both(a, b).map(|(a, b)| a <= b),
+            Prop::Eq(a, b) => both(a, b).map(|(a, b)| a == b),
+            Prop::And(ps) => decided(ps.iter().map(|p| p.partial(of)), false),
+            Prop::Or(ps) => decided(ps.iter().map(|p| p.partial(of)), true),
+            Prop::Not(p) => p.partial(of).map(|b| !b),
         }
     }
 
@@ -326,5 +369,45 @@ mod tests {
             slots.to_string(),
             "(ite (and (<= 0 1) (not (= 2 0))) (+ (* (- 2) 0) 1) (ite (or false (<= 1 2)) 7 0))"
         );
+    }
+
+    /// Where every variable is known, `partial` is `is_true`; where some are not, it decides
+    /// exactly when the known ones do.
+    #[test]
+    fn a_partly_known_proposition_is_decided_only_by_what_is_known() {
+        let p = all([
+            var("a").le(1),
+            any([var("b").eq(0), var("c").ge(2)]),
+            not(ite(var("a").eq(0), var("b"), var("c")).eq(5)),
+        ]);
+        let of = |known: [Option<i64>; 3]| {
+            move |n: &String| known[["a", "b", "c"].iter().position(|m| m == n).unwrap()]
+        };
+        for values in itertools::iproduct!(-1..=6, -1..=6, -1..=6) {
+            let (a, b, c) = values;
+            let env: Env = [("a", a), ("b", b), ("c", c)]
+                .map(|(k, v)| (k.to_owned(), v))
+                .into();
+            assert_eq!(
+                p.partial(&of([Some(a), Some(b), Some(c)])),
+                Some(p.holds(&env))
+            );
+        }
+        assert_eq!(
+            p.partial(&of([Some(2), None, None])),
+            Some(false),
+            "a ≤ 1 fails"
+        );
+        assert_eq!(
+            p.partial(&of([Some(0), None, None])),
+            None,
+            "b and c decide"
+        );
+        assert_eq!(
+            p.partial(&of([Some(0), Some(0), None])),
+            Some(true),
+            "b = 0, b ≠ 5"
+        );
+        assert_eq!(p.partial(&of([Some(0), Some(5), Some(1)])), Some(false));
     }
 }
