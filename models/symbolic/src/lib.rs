@@ -8,7 +8,8 @@
 //! - [`term`]: linear integer terms that both evaluate on concrete values and print as
 //!   SMT-LIB — one formula, two readers, so what the solver proves is what the tests evaluate;
 //! - [`model`]: the counter model (one marked pod, the others summed) and the map from a state
-//!   of the explicit machine to it;
+//!   of the explicit machine to it — under Go's map order, the exact abstraction of that
+//!   machine (the tests measure it both ways);
 //! - [`theorems`]: each theorem's statement, invariant (one conjunct per line, each with why
 //!   it is inductive) and obligations;
 //! - [`witness`]: for each law's failing side, the path that reaches the failure at any size.

@@ -2,8 +2,10 @@
 //! edge of the unreduced machine's reachable graph maps, for every choice of the marked pod, to
 //! a move the counter model allows — so the counter model allows at least what the machine
 //! does, and an invariant of it is one of the machine — and every theorem's invariant holds on
-//! every reachable state where the theorem's hypothesis does. The converse is measured too: what
-//! the counter model allows beyond the machine is exactly what `Action::not_kept` names.
+//! every reachable state where the theorem's hypothesis does. The converse is measured too:
+//! under Go's map order, at every design that records before the send, the counter model allows
+//! nothing beyond the machine (a bisimulation, and in the strict form all but one move); under a
+//! fixed order or record-after-send, exactly what `Action::not_kept` names.
 
 use pleg_core::{Actor, Design, Gate, MapOrder, Named, Scenario, Timing};
 use pleg_explicit::pods::Pods;
