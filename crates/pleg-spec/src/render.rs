@@ -161,7 +161,8 @@ fn searches(results: &[Judged<'_>]) -> String {
     align_right(&mut table, &[3, 4, 5, 6, 7]);
     let mut out = format!(
         "\nExplicit searches{}: the widest layer is the most states one progress layer held \
-         (the search also holds the states found for later layers); peak MB is the process's peak memory during the search.\n",
+         (the search also holds the states found for later layers); peak MB is the process's \
+         peak memory during the search.\n",
         if results.len() > 1 {
             format!(" of {LARGE} states or more")
         } else {

@@ -12,9 +12,9 @@
 //! induction if the law claims too little, the boundary if too much.
 //!
 //! relistThreshold `T` and the relists `R` are parameters like the sizes, so what is proved holds
-//! at every threshold and for any number of relists. The obligations take each move as either
-//! gate and either pod order allows it ([`Variant::any`]), and the model lets pods change at any
-//! time, so they cover both gates, Go's map order and the fixed one, and both timings.
+//! at every threshold and for any number of relists. The obligations take each move as every
+//! gate, pod order and timing allows it ([`Variant::any`]), so they cover both gates, Go's map
+//! order and the fixed one, and pods changing at any time or in lockstep.
 
 use crate::model::{self, next, now, params_valid, queued, rl, sl, Action, Param, Variant};
 use crate::term::{all, implies, not, Int, Prop};

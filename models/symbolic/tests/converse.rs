@@ -6,12 +6,12 @@
 
 mod common;
 
-use common::{each_successor, grid_up_to, images, over_cells, slot, Image, Images, Row};
+use common::{
+    each_reachable, each_successor, grid_up_to, images, over_cells, slot, Image, Images, Row,
+};
 use pleg_core::{Design, MapOrder, Scenario, Timing};
-use pleg_explicit::pods::Pods;
-use pleg_explicit::StateMachine;
 use pleg_symbolic::model::{
-    abstraction, action, next, now, parameters, sl, Action, Variant, STATE,
+    abstraction, action, frame, next, now, parameters, sl, Action, Variant,
 };
 use pleg_symbolic::term::{all, any, Prop};
 use std::collections::{HashMap, HashSet};
@@ -37,14 +37,9 @@ fn converse(scenario: &Scenario, relation: &dyn Fn(Action) -> Prop) -> Converse 
         counts[*taken][3] += u64::from(lacks);
     }
     for (i, (&action, relation)) in Action::ALL.iter().zip(&relations).enumerate() {
-        let writes: Vec<usize> = action
-            .writes()
-            .iter()
-            .map(|w| STATE.iter().position(|(n, _)| n == w).unwrap())
-            .collect();
         for (a, &enabled) in &states {
             let allowed = enabled & 1 << i != 0;
-            each_successor(relation, &mut row, a, &writes, &params, &mut |b| {
+            each_successor(relation, action, &mut row, a, &params, &mut |b| {
                 let class = match (edges.contains(&(*a, i, *b)), allowed) {
                     (true, _) => 0,
                     (false, false) => 1,
@@ -224,12 +219,16 @@ fn the_converse_fails_on_a_move_the_machine_never_makes() {
     said_of(&healthless, "syncLoop passes the gate", "lack a guard");
     // The marked pod's latest event taken whatever is ahead of it (writing only what the
     // move writes: the measure varies those).
-    let anywhere = all(STATE.iter().map(|&(v, _)| match v {
-        "sl" => all([now(v).eq(sl::RECEIVE), next(v).eq(sl::GATE)]),
-        "m" => all([now(v).eq(1), next(v).eq(0)]),
-        "sy" => next(v).eq(1),
-        _ => next(v).eq(now(v)),
-    }));
+    let anywhere = frame(
+        Action::ReceiveMarked.writes(),
+        all([
+            now("sl").eq(sl::RECEIVE),
+            next("sl").eq(sl::GATE),
+            now("m").eq(1),
+            next("m").eq(0),
+            next("sy").eq(1),
+        ]),
+    );
     let unordered =
         broken(&|c, a| (a == Action::ReceiveMarked).then(|| any([exact(c, a), anywhere.clone()])));
     said_of(
@@ -237,10 +236,7 @@ fn the_converse_fails_on_a_move_the_machine_never_makes() {
         "syncLoop takes the marked pod's event",
         "lack a guard",
     );
-    let by_two = all(STATE.iter().map(|&(v, _)| match v {
-        "clk" => next(v).eq(now(v).plus(2)),
-        _ => next(v).eq(now(v)),
-    }));
+    let by_two = frame(&["clk"], next("clk").eq(now("clk").plus(2)));
     let leaps = broken(&|c, a| (a == Action::Tick).then(|| any([exact(c, a), by_two.clone()])));
     said_of(&leaps, "the clock ticks", "lack a value");
     let no_tick = broken(&|_, a| (a == Action::Tick).then_some(Prop::False));
@@ -256,30 +252,22 @@ type Missed = ([u64; Action::ALL.len()], u64);
 fn missed_from_each_state(scenario: &Scenario) -> Missed {
     let params = parameters(scenario);
     let relations = Action::ALL.map(|a| a.relation(Variant::of(scenario)).map_vars(&slot));
-    let writes = Action::ALL.map(|a| {
-        let at = |w: &&str| STATE.iter().position(|(n, _)| n == w).unwrap();
-        a.writes().iter().map(at).collect::<Vec<_>>()
-    });
     let mut row = Row::new(scenario);
     let mut counter_moves: HashMap<Image, Vec<(usize, Image)>> = HashMap::new();
     let mut missed: Missed = ([0; Action::ALL.len()], 0);
-    let pods = Pods::new(scenario);
-    let mut seen = HashSet::from([pods.initial()]);
-    let (mut todo, mut out) = (vec![pods.initial()], Vec::new());
-    while let Some(st) = todo.pop() {
-        pods.successors(&st, &mut out);
+    each_reachable(scenario, |st, out| {
         for m in 0..scenario.pods as usize {
             let image = |st| abstraction(scenario, st, m);
             let made: HashSet<(usize, Image)> = out
                 .iter()
-                .map(|(mv, next)| (action(&st, *mv, m).index(), image(next)))
+                .map(|(mv, next)| (action(st, *mv, m).index(), image(next)))
                 .collect();
-            let a = image(&st);
+            let a = image(st);
             let allowed = counter_moves.entry(a).or_insert_with(|| {
                 let mut moves = Vec::new();
-                for (i, (relation, writes)) in relations.iter().zip(&writes).enumerate() {
+                for (i, (&act, relation)) in Action::ALL.iter().zip(&relations).enumerate() {
                     let each = &mut |b: &Image| moves.push((i, *b));
-                    each_successor(relation, &mut row, &a, writes, &params, each);
+                    each_successor(relation, act, &mut row, &a, &params, each);
                 }
                 moves
             });
@@ -288,12 +276,7 @@ fn missed_from_each_state(scenario: &Scenario) -> Missed {
                 missed.0[i] += 1;
             }
         }
-        for (_, next) in out.drain(..) {
-            if seen.insert(next.clone()) {
-                todo.push(next);
-            }
-        }
-    }
+    });
     missed
 }
 

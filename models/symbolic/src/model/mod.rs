@@ -26,7 +26,7 @@ mod image;
 mod moves;
 
 pub use image::{abstraction, action, parameters, valuation};
-pub use moves::Action;
+pub use moves::{frame, Action};
 
 /// The parameters, symbolic in a proof and concrete in a test.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

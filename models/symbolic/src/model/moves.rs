@@ -248,8 +248,8 @@ const LOWER_FIRST: &str = "under a fixed order, whether a lower pod must be visi
 /// What a visit does not keep of where it lands under a fixed order.
 const PASSED_OVER: &str = "which other pods a fixed order passes over";
 
-/// `effect`, with every variable outside `writes` unchanged.
-fn frame(writes: &[&str], effect: Prop) -> Prop {
+/// `effect`, with every variable outside `writes` unchanged: a move relation.
+pub fn frame(writes: &[&str], effect: Prop) -> Prop {
     let kept = STATE
         .iter()
         .filter(|(name, _)| !writes.contains(name))

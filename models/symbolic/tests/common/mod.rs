@@ -4,9 +4,10 @@
 #![allow(dead_code)]
 
 use pleg_core::{Actor, Design, Gate, MapOrder, Named, Scenario, Timing};
-use pleg_explicit::pods::Pods;
+use pleg_explicit::moves::Move;
+use pleg_explicit::pods::{Pods, State};
 use pleg_explicit::{RelistAt, StateMachine};
-use pleg_symbolic::model::{abstraction, action, next, parameters, rl, sl, Param, STATE};
+use pleg_symbolic::model::{abstraction, action, next, parameters, rl, sl, Action, Param, STATE};
 use pleg_symbolic::term::{var, Env, Prop};
 use std::collections::{HashMap, HashSet};
 
@@ -66,7 +67,6 @@ pub struct Images {
 }
 
 pub fn images(scenario: &Scenario) -> Images {
-    let pods = Pods::new(scenario);
     let marked = 0..scenario.pods as usize;
     let mut images = Images {
         edges: HashSet::new(),
@@ -75,10 +75,7 @@ pub fn images(scenario: &Scenario) -> Images {
         visiting: [0; 2],
         sending: [0; 2],
     };
-    let mut seen = HashSet::from([pods.initial()]);
-    let (mut todo, mut out) = (vec![pods.initial()], Vec::new());
-    while let Some(st) = todo.pop() {
-        pods.successors(&st, &mut out);
+    each_reachable(scenario, |st, out| {
         let stuck = !out.iter().any(|(mv, _)| mv.actor() == Actor::Relist);
         let tally = match st.relist {
             RelistAt::Visiting(_) => Some(&mut images.visiting),
@@ -90,28 +87,41 @@ pub fn images(scenario: &Scenario) -> Images {
             tally[1] += usize::from(stuck);
         }
         for m in marked.clone() {
-            let enabled = out.iter().map(|&(mv, _)| action(&st, mv, m).index());
+            let enabled = out.iter().map(|&(mv, _)| action(st, mv, m).index());
             *images
                 .states
-                .entry(abstraction(scenario, &st, m))
+                .entry(abstraction(scenario, st, m))
                 .or_default() |= enabled.fold(0, |bits, i| bits | 1 << i);
         }
-        for (mv, next) in out.drain(..) {
+        for (mv, next) in out {
             images.explicit += 1;
             images.edges.extend(marked.clone().map(|m| {
-                let taken = action(&st, mv, m).index();
+                let taken = action(st, *mv, m).index();
                 (
-                    abstraction(scenario, &st, m),
+                    abstraction(scenario, st, m),
                     taken,
-                    abstraction(scenario, &next, m),
+                    abstraction(scenario, next, m),
                 )
             }));
+        }
+    });
+    images
+}
+
+/// Calls `f` on every reachable state of `scenario`'s unreduced machine, with its moves.
+pub fn each_reachable(scenario: &Scenario, mut f: impl FnMut(&State, &[(Move, State)])) {
+    let pods = Pods::new(scenario);
+    let mut seen = HashSet::from([pods.initial()]);
+    let (mut todo, mut out) = (vec![pods.initial()], Vec::new());
+    while let Some(st) = todo.pop() {
+        pods.successors(&st, &mut out);
+        f(&st, &out);
+        for (_, next) in out.drain(..) {
             if seen.insert(next.clone()) {
                 todo.push(next);
             }
         }
     }
-    images
 }
 
 /// `f` of every cell, summed by `sum` from `zero`, the cells shared out over the cores.
@@ -199,21 +209,31 @@ pub fn range(name: &str, params: &Env) -> std::ops::RangeInclusive<i64> {
 /// where those fixed already falsify the relation (at every design, a visit writes ten).
 pub fn each_successor(
     relation: &Prop<usize>,
+    action: Action,
     row: &mut Row,
     a: &Image,
-    writes: &[usize],
     params: &Env,
     f: &mut impl FnMut(&Image),
 ) {
+    let writes: Vec<usize> = action
+        .writes()
+        .iter()
+        .map(|w| {
+            STATE
+                .iter()
+                .position(|(n, _)| n == w)
+                .expect("a state variable")
+        })
+        .collect();
     let mut open = [false; STATE.len()];
     writes.iter().for_each(|&w| open[w] = true);
     row.set(a, a);
-    fill(relation, row, &mut open, writes, params, f);
+    fill(relation, row, &mut open, &writes, params, f);
 }
 
 /// [`each_successor`]'s search: the variables `open` are not fixed yet, `writes` are those
 /// still to fix.
-pub fn fill(
+fn fill(
     relation: &Prop<usize>,
     row: &mut Row,
     open: &mut [bool; STATE.len()],
