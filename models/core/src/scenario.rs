@@ -255,6 +255,7 @@ impl Scenario {
     }
 
     /// The most versions a pod's state goes through: `changes`, or one per relist.
+    #[inline]
     pub fn change_limit(&self) -> u32 {
         self.changes.unwrap_or(self.relists)
     }
@@ -267,6 +268,7 @@ impl Scenario {
 
     /// Under [`Timing::Lockstep`]: the version of every pod that relist number `relist` (from
     /// 1) lists.
+    #[inline]
     pub fn lockstep_version(&self, relist: u32) -> u32 {
         relist.min(self.change_limit())
     }

@@ -44,7 +44,7 @@ pub enum Entry {
     Live(Class),
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, PartialEq, Eq)]
 pub struct State {
     relist: RelistAt,
     sync: SyncLoopAt,
@@ -59,6 +59,18 @@ pub struct State {
     channel: SmallVec<[(Entry, u32); 4]>,
     /// The event relist holds for a full channel while [`RelistAt::Sending`].
     held: Option<Entry>,
+}
+
+/// Copied a slice at a time: the derived clone pushes run by run, and the search clones a
+/// state for every move it takes.
+impl Clone for State {
+    fn clone(&self) -> Self {
+        State {
+            pool: SmallVec::from_slice(&self.pool),
+            channel: SmallVec::from_slice(&self.channel),
+            ..*self
+        }
+    }
 }
 
 impl Class {
@@ -270,6 +282,17 @@ impl Reduced {
         }
     }
 
+    /// The class of every pod relist may still visit, once per run of them: what a question
+    /// about classes needs, without [`Self::visitable`]'s walk of every position.
+    fn unvisited_classes(st: &State) -> impl Iterator<Item = Class> + '_ {
+        let pool = st.pool.iter().map(|&(c, _)| c);
+        let live = st.channel.iter().filter_map(|&(entry, _)| match entry {
+            Entry::Live(c) => Some(c),
+            Entry::Dead => None,
+        });
+        pool.chain(live).filter(|c| !c.visited)
+    }
+
     /// Every class relist may still visit, with where the pod is: in the pool, or at a live
     /// entry's position.
     fn visitable<'a>(&'a self, st: &'a State) -> impl Iterator<Item = (Class, Option<u32>)> + 'a {
@@ -352,7 +375,7 @@ impl Reduced {
                 next
             }
             (ReducedMove::Other(Move::EndRelist), RelistAt::Visiting(r)) => {
-                if self.visitable(st).any(|(c, _)| self.must_visit(c, r)) {
+                if Self::unvisited_classes(st).any(|c| self.must_visit(c, r)) {
                     return None;
                 }
                 let mut next = next();

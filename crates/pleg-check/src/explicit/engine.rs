@@ -15,7 +15,7 @@
 //! The sweep answers *which* failures are reachable; `path` then finds the shortest
 //! counterexample of each.
 
-use super::expand::{expand, expand_in_parallel, in_parallel, Expanded};
+use super::expand::{expand, expand_in_parallel, in_parallel, Buffers, Expanded};
 use crate::Progress;
 use indexmap::map::raw_entry_v1::RawEntryMut;
 use indexmap::map::RawEntryApiV1;
@@ -85,8 +85,10 @@ fn sweep<M: Model>(
     let hash = FxBuildHasher.hash_one(&initial);
     pending.add(model.progress(&initial), hash, initial);
     let mut layer = Layer::default();
-    // The states a wave expands on every core, copied: kept to spare a fresh allocation.
-    let mut wave: Vec<M::State> = Vec::new();
+    let buffers = Buffers::default();
+    // The chunks of a wave expanded on every core, kept until the wave ends: their moves
+    // within the layer are taken only then.
+    let mut within = Vec::new();
     while let Some((level, entries)) = pending.layers.pop_first() {
         pending.keep(layer.start(entries));
         // States from `expanded` on were found but not yet expanded.
@@ -97,17 +99,23 @@ fn sweep<M: Model>(
                 counter.fetch_add(fresh as u64, Ordering::Relaxed);
             }
             found.states += fresh as u64;
-            if in_parallel(fresh) {
+            let parallel = in_parallel(fresh);
+            if parallel {
                 found.states_in_parallel += fresh as u64;
-                // A copy: the layer grows while they are expanded.
-                wave.clear();
-                wave.extend(layer.states[expanded..].keys().cloned());
-                expand_in_parallel(model, &wave, expanded, |chunk| {
-                    take(&mut found, &mut layer, &mut pending, level, chunk)
-                });
+            }
+            let mut leave = |mut chunk| {
+                let enabled = &mut layer.enabled;
+                take_leaving(&mut found, enabled, &mut pending, level, &mut chunk);
+                within.push(chunk);
+            };
+            let states = &layer.states.as_slice()[expanded..];
+            if parallel {
+                expand_in_parallel(model, states, expanded, &buffers, leave);
             } else {
-                let chunk = expand(model, layer.states[expanded..].keys(), expanded);
-                take(&mut found, &mut layer, &mut pending, level, chunk);
+                leave(expand(model, states.keys(), expanded, &buffers));
+            }
+            for chunk in within.drain(..) {
+                layer.take_within(chunk, &buffers);
             }
             expanded += fresh;
             if layer.states.len() > max_layer {
@@ -125,28 +133,26 @@ fn sweep<M: Model>(
     Ok(found)
 }
 
-/// Takes one expanded chunk into the search: its counts, and each successor into this layer
-/// (with its edge) or the pending one it belongs to.
-fn take<S: Clone + Eq + Hash>(
+/// Takes what one expanded chunk found outside the layer: its counts, its states' enabled
+/// actors, and each move into a later layer, added to that pending layer. The moves within
+/// the layer are set aside in the chunk, for [`Layer::take_within`].
+fn take_leaving<S: Eq + Hash>(
     found: &mut Exploration<S>,
-    layer: &mut Layer<S>,
+    enabled: &mut Vec<Actors>,
     pending: &mut Pending<S>,
     level: u64,
-    chunk: Expanded<S>,
+    chunk: &mut Expanded<S>,
 ) {
     found.witnesses += &chunk.witnesses;
     found.transitions += chunk.transitions;
-    layer.enabled.extend(chunk.enabled);
-    for failure in chunk.endings {
+    enabled.extend_from_slice(&chunk.enabled);
+    for &failure in &chunk.endings {
         note(&mut found.failures, failure, level, None);
     }
-    for (from, actor, next_level, hash, next) in chunk.moves {
+    for (from, actor, next_level, hash, next) in chunk.moves.drain(..) {
         debug_assert!(next_level >= level, "a move decreased progress");
         if next_level == level {
-            let to = intern(&mut layer.states, hash, next, ());
-            layer.edges.push((from, to, actor));
-            // A cycle enters its earliest-found state from a state found no earlier.
-            layer.back_edges |= to <= from;
+            chunk.within.push((from, actor, hash, next));
         } else {
             pending.add(next_level, hash, next);
         }
@@ -251,6 +257,18 @@ impl<S> Default for Layer<S> {
 }
 
 impl<S: Eq + Hash> Layer<S> {
+    /// Takes the moves of `chunk` that stay in the layer (set aside by [`take_leaving`]): each
+    /// successor into the layer's states, with its edge. The chunk's buffer then goes back.
+    fn take_within(&mut self, mut chunk: Expanded<S>, buffers: &Buffers<S>) {
+        for (from, actor, hash, next) in chunk.within.drain(..) {
+            let to = intern(&mut self.states, hash, next, ());
+            self.edges.push((from, to, actor));
+            // A cycle enters its earliest-found state from a state found no earlier.
+            self.back_edges |= to <= from;
+        }
+        buffers.give_back(chunk);
+    }
+
     /// Empties the layer and enters it at `entries`; returns the emptied set of states.
     fn start(&mut self, entries: States<S>) -> States<S> {
         let mut old = std::mem::replace(&mut self.states, entries);

@@ -1,20 +1,22 @@
 //! Expanding a run of states — each state's witnesses, moves and successors — on every core.
 //!
 //! Expansion is a pure function of the state, so the states a layer has not yet expanded are
-//! cut into chunks that every thread of the pool claims in turn. The calling thread also
-//! hands the chunks, *in order*, to the search's de-duplication (one hash set per layer, on
-//! this thread alone), expanding a chunk itself only when the next one in order is not ready.
+//! cut into chunks that every thread of the pool claims in turn, reading them where they are.
+//! The calling thread also hands the chunks, *in order*, to the search's de-duplication (one
+//! hash set per layer, on this thread alone), expanding a chunk itself only when the next one
+//! in order is not ready.
 //! Because the chunks are taken in order, the states, their indices, the edges and every count
 //! are exactly those of a search on one core; the cores only change how long it takes.
 
 use super::engine::{bit, Actors};
+use indexmap::map::Slice;
 use pleg_core::{Actor, Counted, VerdictKind, Witnesses};
 use pleg_explicit::StateMachine as Model;
 use rustc_hash::FxBuildHasher;
 use std::collections::BTreeMap;
 use std::hash::BuildHasher;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::mpsc;
+use std::sync::{mpsc, Mutex, PoisonError};
 
 /// Fewer states than this are expanded on this thread alone: the hand-off would cost more.
 const PARALLEL_FROM: usize = 256;
@@ -35,6 +37,55 @@ pub(crate) struct Expanded<S> {
     /// Each move: its source's index in the layer, its actor, and where it leads (with that
     /// state's progress and hash, computed here to spare the de-duplication the work).
     pub(crate) moves: Vec<(usize, Actor, u64, u64, S)>,
+    /// Room for the search to set aside the moves that stay in the layer (without progress).
+    pub(crate) within: Vec<(usize, Actor, u64, S)>,
+}
+
+impl<S> Expanded<S> {
+    fn empty() -> Self {
+        Expanded {
+            first: 0,
+            witnesses: Witnesses::none(Counted::Explored),
+            transitions: 0,
+            enabled: Vec::new(),
+            endings: Vec::new(),
+            moves: Vec::new(),
+            within: Vec::new(),
+        }
+    }
+}
+
+/// Emptied [`Expanded`] buffers, kept for the next chunk: a wave's moves run to megabytes, and
+/// a fresh buffer grown move by move was a quarter of a search's time (copying on each
+/// reallocation, and the kernel paging in the new memory).
+pub(crate) struct Buffers<S>(Mutex<Vec<Expanded<S>>>);
+
+impl<S> Default for Buffers<S> {
+    fn default() -> Self {
+        Buffers(Mutex::new(Vec::new()))
+    }
+}
+
+impl<S> Buffers<S> {
+    /// An empty buffer.
+    fn take(&self) -> Expanded<S> {
+        let spare = self.0.lock().unwrap_or_else(PoisonError::into_inner).pop();
+        spare.unwrap_or_else(Expanded::empty)
+    }
+
+    /// Gives back a buffer the search has taken everything from.
+    pub(crate) fn give_back(&self, mut used: Expanded<S>) {
+        used.witnesses = Witnesses::none(Counted::Explored);
+        used.transitions = 0;
+        used.enabled.clear();
+        used.endings.clear();
+        used.moves.clear();
+        used.within.clear();
+        self.0
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .push(used);
+    }
 }
 
 /// Whether `n` states are worth expanding on more than one thread.
@@ -43,22 +94,26 @@ pub(crate) fn in_parallel(n: usize) -> bool {
 }
 
 /// Expands `states` (the layer's states from index `first` on) on the current rayon pool,
-/// calling `take` with each chunk's result in order, on this thread.
-pub(crate) fn expand_in_parallel<M: Model>(
+/// calling `take` with each chunk's result in order, on this thread. The states are read in
+/// place, so the set they live in cannot grow until this returns: `take` keeps what it would
+/// add to it for later, and gives each buffer back to `buffers` when done with it.
+pub(crate) fn expand_in_parallel<M: Model, V: Sync>(
     model: &M,
-    states: &[M::State],
+    states: &Slice<M::State, V>,
     first: usize,
+    buffers: &Buffers<M::State>,
     mut take: impl FnMut(Expanded<M::State>),
 ) {
     let threads = rayon::current_num_threads();
     let size = states.len().div_ceil(threads * CHUNKS_PER_THREAD);
-    let chunks: Vec<&[M::State]> = states.chunks(size).collect();
+    let chunks = states.len().div_ceil(size);
     let next = AtomicUsize::new(0);
     // Claims the next chunk, if any is left, and expands it.
     let claim = || {
         let i = next.fetch_add(1, Ordering::Relaxed);
-        let chunk = chunks.get(i)?;
-        Some((i, expand(model, chunk.iter(), first + i * size)))
+        let start = i.checked_mul(size).filter(|&start| start < states.len())?;
+        let chunk = &states[start..(start + size).min(states.len())];
+        Some((i, expand(model, chunk.keys(), first + start, buffers)))
     };
     let (done, ready) = mpsc::channel();
     rayon::in_place_scope(|scope| {
@@ -75,7 +130,7 @@ pub(crate) fn expand_in_parallel<M: Model>(
         }
         drop(done);
         let mut waiting = BTreeMap::new();
-        for i in 0..chunks.len() {
+        for i in 0..chunks {
             let result = loop {
                 if let Some(result) = waiting.remove(&i) {
                     break result;
@@ -92,23 +147,20 @@ pub(crate) fn expand_in_parallel<M: Model>(
     });
 }
 
-/// Expands a run of states, the first of which has index `first` in the layer.
+/// Expands a run of states, the first of which has index `first` in the layer, into a buffer
+/// from `buffers` (give it back when done).
 pub(crate) fn expand<'a, M: Model>(
     model: &M,
     states: impl ExactSizeIterator<Item = &'a M::State>,
     first: usize,
+    buffers: &Buffers<M::State>,
 ) -> Expanded<M::State>
 where
     M::State: 'a,
 {
-    let mut out = Expanded {
-        first,
-        witnesses: Witnesses::none(Counted::Explored),
-        transitions: 0,
-        enabled: Vec::with_capacity(states.len()),
-        endings: Vec::new(),
-        moves: Vec::with_capacity(states.len() * 2),
-    };
+    let mut out = buffers.take();
+    out.first = first;
+    out.enabled.reserve(states.len());
     for (offset, state) in states.enumerate() {
         model.observe(state, &mut out.witnesses);
         let (mut enabled, mut moves) = (0, 0);

@@ -7,7 +7,7 @@
 //! and taken in order, so the path is the one a search on one core finds.
 
 use super::engine::{intern, Found};
-use super::expand::{expand, expand_in_parallel, in_parallel, Expanded};
+use super::expand::{expand, expand_in_parallel, in_parallel, Buffers, Expanded};
 use indexmap::IndexMap;
 use pleg_core::VerdictKind;
 use pleg_explicit::StateMachine as Model;
@@ -60,41 +60,52 @@ struct Search<'a, M: Model> {
 impl<M: Model> Search<'_, M> {
     /// Expands level after level until a target is found or nothing new is reached.
     fn run(&mut self) {
-        let (mut level, mut wave) = (0, Vec::new());
+        let (mut level, mut expanded) = (0, Vec::new());
+        let buffers = Buffers::default();
         while level < self.seen.len() && self.target.is_none() {
             let end = self.seen.len();
             if in_parallel(end - level) {
                 self.in_parallel += end - level;
-                // A copy: the set grows while the level is expanded.
-                wave.clear();
-                wave.extend(self.seen[level..end].keys().cloned());
-                expand_in_parallel(self.model, &wave, level, |chunk| self.take(chunk));
+            }
+            // The level is read in place: its successors are kept once it is all expanded.
+            let mut target = None;
+            let mut look = |chunk: Expanded<M::State>| {
+                target = target.or_else(|| self.target_in(&chunk));
+                expanded.push(chunk);
+            };
+            let states = &self.seen.as_slice()[level..end];
+            if in_parallel(end - level) {
+                expand_in_parallel(self.model, states, level, &buffers, look);
             } else {
-                let chunk = expand(self.model, self.seen[level..end].keys(), level);
-                self.take(chunk);
+                look(expand(self.model, states.keys(), level, &buffers));
+            }
+            self.target = target;
+            for chunk in expanded.drain(..) {
+                self.keep(chunk, &buffers);
             }
             level = end;
         }
     }
 
-    /// Takes one expanded chunk, in order: a target among its states ends the search; else
-    /// each successor within reach is kept, with its parent.
-    fn take(&mut self, chunk: Expanded<M::State>) {
-        if self.target.is_some() {
-            return;
-        }
-        for (offset, &enabled) in chunk.enabled.iter().enumerate() {
-            let at = chunk.first + offset;
-            if self.is_target(at, enabled == 0) {
-                self.target = Some(at);
-                return;
+    /// The first state of an expanded chunk that shows the failure, if any.
+    fn target_in(&self, chunk: &Expanded<M::State>) -> Option<usize> {
+        let mut states = chunk.enabled.iter().enumerate();
+        states
+            .find(|&(offset, &enabled)| self.is_target(chunk.first + offset, enabled == 0))
+            .map(|(offset, _)| chunk.first + offset)
+    }
+
+    /// Keeps each successor of an expanded chunk that is within reach, with its parent —
+    /// unless a target was found, which ends the search. Gives the buffer back.
+    fn keep(&mut self, mut chunk: Expanded<M::State>, buffers: &Buffers<M::State>) {
+        if self.target.is_none() {
+            for (from, _, progress, hash, next) in chunk.moves.drain(..) {
+                if progress <= self.found.progress {
+                    intern(&mut self.seen, hash, next, from);
+                }
             }
         }
-        for (from, _, progress, hash, next) in chunk.moves {
-            if progress <= self.found.progress {
-                intern(&mut self.seen, hash, next, from);
-            }
-        }
+        buffers.give_back(chunk);
     }
 
     fn is_target(&self, at: usize, stopped: bool) -> bool {
