@@ -152,7 +152,7 @@ fn take_leaving<S: Eq + Hash>(
     for (from, actor, next_level, hash, next) in chunk.moves.drain(..) {
         debug_assert!(next_level >= level, "a move decreased progress");
         if next_level == level {
-            chunk.within.push((from, actor, hash, next));
+            chunk.within.push((from as usize, actor, hash, next));
         } else {
             pending.add(next_level, hash, next);
         }

@@ -101,7 +101,7 @@ impl<M: Model> Search<'_, M> {
         if self.target.is_none() {
             for (from, _, progress, hash, next) in chunk.moves.drain(..) {
                 if progress <= self.found.progress {
-                    intern(&mut self.seen, hash, next, from);
+                    intern(&mut self.seen, hash, next, from as usize);
                 }
             }
         }
