@@ -15,7 +15,7 @@
 //! The sweep answers *which* failures are reachable; `path` then finds the shortest
 //! counterexample of each.
 
-use super::expand::{expand, expand_in_parallel, in_parallel, Buffers, Expanded};
+use super::expand::{self, expand, expand_in_parallel, in_parallel, Buffers, Expanded};
 use crate::Progress;
 use indexmap::map::raw_entry_v1::RawEntryMut;
 use indexmap::map::RawEntryApiV1;
@@ -110,9 +110,21 @@ fn sweep<M: Model>(
             };
             let states = &layer.states.as_slice()[expanded..];
             if parallel {
-                expand_in_parallel(model, states, expanded, &buffers, leave);
+                // The threads look up the moves within the layer themselves: one that leads
+                // to a state it held before the wave then costs this thread only its edge.
+                let known = expand::Layer {
+                    level,
+                    states: &layer.states,
+                };
+                expand_in_parallel(model, states, expanded, Some(&known), &buffers, leave);
             } else {
-                leave(expand(model, states.keys(), expanded, &buffers));
+                leave(expand::<_, ()>(
+                    model,
+                    states.keys(),
+                    expanded,
+                    None,
+                    &buffers,
+                ));
             }
             for chunk in within.drain(..) {
                 layer.take_within(chunk, &buffers);
@@ -257,11 +269,15 @@ impl<S> Default for Layer<S> {
 }
 
 impl<S: Eq + Hash> Layer<S> {
-    /// Takes the moves of `chunk` that stay in the layer (set aside by [`take_leaving`]): each
-    /// successor into the layer's states, with its edge. The chunk's buffer then goes back.
+    /// Takes the moves of `chunk` that stay in the layer: those to states it held already,
+    /// found by expansion, as edges; and those set aside by [`take_leaving`], each successor
+    /// into the layer's states, with its edge. The chunk's buffer then goes back.
     fn take_within(&mut self, mut chunk: Expanded<S>, buffers: &Buffers<S>) {
-        for (from, actor, hash, next) in chunk.within.drain(..) {
+        let new = chunk.within.drain(..).map(|(from, actor, hash, next)| {
             let to = intern(&mut self.states, hash, next, ());
+            (from, to, actor)
+        });
+        for (from, to, actor) in chunk.known.drain(..).chain(new) {
             self.edges.push((from, to, actor));
             // A cycle enters its earliest-found state from a state found no earlier.
             self.back_edges |= to <= from;

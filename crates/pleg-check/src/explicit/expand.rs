@@ -9,7 +9,8 @@
 //! are exactly those of a search on one core; the cores only change how long it takes.
 
 use super::engine::{bit, Actors};
-use indexmap::map::Slice;
+use indexmap::map::{RawEntryApiV1, Slice};
+use indexmap::IndexMap;
 use pleg_core::{Actor, Counted, VerdictKind, Witnesses};
 use pleg_explicit::StateMachine as Model;
 use rustc_hash::FxBuildHasher;
@@ -39,6 +40,9 @@ pub(crate) struct Expanded<S> {
     /// index is 32 bits so that a move of the reduced machine fits in 128 bytes, which the
     /// compiler copies inline rather than by a call to `memcpy` (a tenth of the search's time).
     pub(crate) moves: Vec<(u32, Actor, u64, u64, S)>,
+    /// Moves to states the layer already held when its wave began, looked up here rather than
+    /// by the de-duplication: source, target and actor, by index.
+    pub(crate) known: Vec<(usize, usize, Actor)>,
     /// Room for the search to set aside the moves that stay in the layer (without progress).
     pub(crate) within: Vec<(usize, Actor, u64, S)>,
 }
@@ -52,6 +56,7 @@ impl<S> Expanded<S> {
             enabled: Vec::new(),
             endings: Vec::new(),
             moves: Vec::new(),
+            known: Vec::new(),
             within: Vec::new(),
         }
     }
@@ -82,6 +87,7 @@ impl<S> Buffers<S> {
         used.enabled.clear();
         used.endings.clear();
         used.moves.clear();
+        used.known.clear();
         used.within.clear();
         self.0
             .lock()
@@ -103,6 +109,7 @@ pub(crate) fn expand_in_parallel<M: Model, V: Sync>(
     model: &M,
     states: &Slice<M::State, V>,
     first: usize,
+    layer: Option<&Layer<'_, M::State, V>>,
     buffers: &Buffers<M::State>,
     mut take: impl FnMut(Expanded<M::State>),
 ) {
@@ -115,7 +122,10 @@ pub(crate) fn expand_in_parallel<M: Model, V: Sync>(
         let i = next.fetch_add(1, Ordering::Relaxed);
         let start = i.checked_mul(size).filter(|&start| start < states.len())?;
         let chunk = &states[start..(start + size).min(states.len())];
-        Some((i, expand(model, chunk.keys(), first + start, buffers)))
+        Some((
+            i,
+            expand(model, chunk.keys(), first + start, layer, buffers),
+        ))
     };
     let (done, ready) = mpsc::channel();
     rayon::in_place_scope(|scope| {
@@ -149,12 +159,21 @@ pub(crate) fn expand_in_parallel<M: Model, V: Sync>(
     });
 }
 
+/// A progress layer and its states, in which expansion looks up the successors it finds there
+/// (set aside in [`Expanded::known`]).
+pub(crate) struct Layer<'a, S, V> {
+    pub(crate) level: u64,
+    pub(crate) states: &'a IndexMap<S, V, FxBuildHasher>,
+}
+
 /// Expands a run of states, the first of which has index `first` in the layer, into a buffer
-/// from `buffers` (give it back when done).
-pub(crate) fn expand<'a, M: Model>(
+/// from `buffers` (give it back when done); a successor in `layer` that it already holds
+/// becomes a known move.
+pub(crate) fn expand<'a, M: Model, V>(
     model: &M,
     states: impl ExactSizeIterator<Item = &'a M::State>,
     first: usize,
+    layer: Option<&Layer<'_, M::State, V>>,
     buffers: &Buffers<M::State>,
 ) -> Expanded<M::State>
 where
@@ -173,7 +192,15 @@ where
             enabled |= bit(actor);
             moves += 1;
             let (progress, hash) = (model.progress(&next), FxBuildHasher.hash_one(&next));
-            out.moves.push((from, actor, progress, hash, next));
+            let known = layer
+                .filter(|layer| layer.level == progress)
+                .and_then(|layer| {
+                    (layer.states.raw_entry_v1()).index_from_hash(hash, |s| *s == next)
+                });
+            match known {
+                Some(to) => out.known.push((from as usize, to, actor)),
+                None => out.moves.push((from, actor, progress, hash, next)),
+            }
         });
         out.transitions += moves;
         if moves == 0 {

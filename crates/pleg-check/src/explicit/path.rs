@@ -75,9 +75,15 @@ impl<M: Model> Search<'_, M> {
             };
             let states = &self.seen.as_slice()[level..end];
             if in_parallel(end - level) {
-                expand_in_parallel(self.model, states, level, &buffers, look);
+                expand_in_parallel(self.model, states, level, None, &buffers, look);
             } else {
-                look(expand(self.model, states.keys(), level, &buffers));
+                look(expand::<_, usize>(
+                    self.model,
+                    states.keys(),
+                    level,
+                    None,
+                    &buffers,
+                ));
             }
             self.target = target;
             for chunk in expanded.drain(..) {
