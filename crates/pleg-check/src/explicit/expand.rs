@@ -4,7 +4,9 @@
 //! cut into chunks that every thread of the pool claims in turn, reading them where they are.
 //! The calling thread also hands the chunks, *in order*, to the search's de-duplication (one
 //! hash set per layer, on this thread alone), expanding a chunk itself only when the next one
-//! in order is not ready.
+//! in order is not ready. The expanding threads may also look successors up among the states
+//! found before the wave (read, never written, while it runs), to spare that thread the work.
+//!
 //! Because the chunks are taken in order, the states, their indices, the edges and every count
 //! are exactly those of a search on one core; the cores only change how long it takes.
 
@@ -101,10 +103,11 @@ pub(crate) fn in_parallel(n: usize) -> bool {
     rayon::current_num_threads() > 1 && n >= PARALLEL_FROM
 }
 
-/// Expands `states` (the layer's states from index `first` on) on the current rayon pool,
-/// calling `take` with each chunk's result in order, on this thread. The states are read in
-/// place, so the set they live in cannot grow until this returns: `take` keeps what it would
-/// add to it for later, and gives each buffer back to `buffers` when done with it.
+/// Expands `states` (the layer's states from index `first` on) on the current rayon pool, as
+/// [`expand`] does (with `layer` to look successors up in), calling `take` with each chunk's
+/// result in order, on this thread. The states are read in place, so the set they live in
+/// cannot grow until this returns: `take` keeps what it would add to it for later, and gives
+/// each buffer back to `buffers` when done with it.
 pub(crate) fn expand_in_parallel<M: Model, V: Sync>(
     model: &M,
     states: &Slice<M::State, V>,
