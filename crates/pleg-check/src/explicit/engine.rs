@@ -112,7 +112,7 @@ fn sweep<M: Model>(
             if parallel {
                 // The threads look up the moves within the layer themselves: one that leads
                 // to a state it held before the wave then costs this thread only its edge.
-                let known = expand::Layer {
+                let known = expand::Known {
                     level,
                     states: &layer.states,
                 };

@@ -104,7 +104,7 @@ pub(crate) fn in_parallel(n: usize) -> bool {
 }
 
 /// Expands `states` (the layer's states from index `first` on) on the current rayon pool, as
-/// [`expand`] does (with `layer` to look successors up in), calling `take` with each chunk's
+/// [`expand`] does (with `known` to look successors up in), calling `take` with each chunk's
 /// result in order, on this thread. The states are read in place, so the set they live in
 /// cannot grow until this returns: `take` keeps what it would add to it for later, and gives
 /// each buffer back to `buffers` when done with it.
@@ -112,7 +112,7 @@ pub(crate) fn expand_in_parallel<M: Model, V: Sync>(
     model: &M,
     states: &Slice<M::State, V>,
     first: usize,
-    layer: Option<&Layer<'_, M::State, V>>,
+    known: Option<&Known<'_, M::State, V>>,
     buffers: &Buffers<M::State>,
     mut take: impl FnMut(Expanded<M::State>),
 ) {
@@ -127,7 +127,7 @@ pub(crate) fn expand_in_parallel<M: Model, V: Sync>(
         let chunk = &states[start..(start + size).min(states.len())];
         Some((
             i,
-            expand(model, chunk.keys(), first + start, layer, buffers),
+            expand(model, chunk.keys(), first + start, known, buffers),
         ))
     };
     let (done, ready) = mpsc::channel();
@@ -162,21 +162,21 @@ pub(crate) fn expand_in_parallel<M: Model, V: Sync>(
     });
 }
 
-/// A progress layer and its states, in which expansion looks up the successors it finds there
-/// (set aside in [`Expanded::known`]).
-pub(crate) struct Layer<'a, S, V> {
+/// A progress layer's states as they stood when a wave began, in which expansion looks up
+/// the successors it finds in that layer (set aside in [`Expanded::known`]).
+pub(crate) struct Known<'a, S, V> {
     pub(crate) level: u64,
     pub(crate) states: &'a IndexMap<S, V, FxBuildHasher>,
 }
 
 /// Expands a run of states, the first of which has index `first` in the layer, into a buffer
-/// from `buffers` (give it back when done); a successor in `layer` that it already holds
-/// becomes a known move.
+/// from `buffers` (give it back when done); a successor among the `known` states becomes a
+/// known move.
 pub(crate) fn expand<'a, M: Model, V>(
     model: &M,
     states: impl ExactSizeIterator<Item = &'a M::State>,
     first: usize,
-    layer: Option<&Layer<'_, M::State, V>>,
+    known: Option<&Known<'_, M::State, V>>,
     buffers: &Buffers<M::State>,
 ) -> Expanded<M::State>
 where
@@ -195,12 +195,12 @@ where
             enabled |= bit(actor);
             moves += 1;
             let (progress, hash) = (model.progress(&next), FxBuildHasher.hash_one(&next));
-            let known = layer
-                .filter(|layer| layer.level == progress)
-                .and_then(|layer| {
-                    (layer.states.raw_entry_v1()).index_from_hash(hash, |s| *s == next)
+            let to = known
+                .filter(|known| known.level == progress)
+                .and_then(|known| {
+                    (known.states.raw_entry_v1()).index_from_hash(hash, |s| *s == next)
                 });
-            match known {
+            match to {
                 Some(to) => out.known.push((from as usize, to, actor)),
                 None => out.moves.push((from, actor, progress, hash, next)),
             }
