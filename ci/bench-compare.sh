@@ -3,7 +3,7 @@
 # and printed as one report: every figure the median of the runs with its spread, the ratios
 # pleg/Go and pleg/crossbeam taken run by run, the targets with the worst ratio beside the best,
 # each channel's cost per message in cache-line hand-offs, the relist bursts, the wake-up of an
-# asleep sender; and a plot. Not part of CI (it times things); CI compiles and runs every bench
+# asleep sender; and a plot. Go's channel benchmarks also run with Go's runtime on one OS thread. Not part of CI (it times things); CI compiles and runs every bench
 # once (ci/bench-smoke.sh).
 #
 #   bash ci/bench-compare.sh [--runs N] [--update-docs]
@@ -45,6 +45,11 @@ for k in $(seq 1 "$runs"); do
 done
 echo "== Go: go test -bench (benches/go), $runs runs" >&2
 (cd benches/go && go test -run '^$' -bench . -benchtime 300x -count "$runs") >"$out/go.txt"
+# Go's runtime on one OS thread: the channel benchmarks again, to tell a goroutine switch on one
+# thread from a hand-off between the cores.
+echo "== Go on one OS thread: GOMAXPROCS=1 go test -bench 'SPSC|TwoProducers', $runs runs" >&2
+(cd benches/go && GOMAXPROCS=1 go test -run '^$' -bench 'SPSC|TwoProducers' -benchtime 300x -count "$runs") \
+    >"$out/go-one-thread.txt"
 
 machine="$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(nproc) CPUs, $(free -g | awk '/Mem:/ {print $2}') GiB"
 commit="$(git rev-parse --short HEAD)$(git diff --quiet || echo '+dirty')"

@@ -36,6 +36,10 @@ pub const RUST_CHANNELS: [&str; 4] = [
 /// The peer every figure is compared with: Go's own channel (benches/go).
 pub const GO: &str = "go";
 
+/// Go's channel again, its runtime held to one OS thread (`GOMAXPROCS=1`): where this matches
+/// [`GO`], Go's figure is goroutines switching on one thread, not a hand-off between cores.
+pub const GO_ONE_THREAD: &str = "go-one-thread";
+
 /// The project's channel on std's runtime: the one compared in the report's ratios.
 pub const PLEG: &str = "pleg-std";
 

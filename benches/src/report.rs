@@ -7,9 +7,10 @@
 //! It reads what `ci/bench-compare.sh` leaves in its directory: criterion's results of each run
 //! (`criterion-K/**/new/{benchmark,estimates}.json`), what each Rust run printed (`rust-K.txt`:
 //! the select/default runs' delivered and dropped counts) and `go test -bench -count N`'s output
-//! (`go.txt`).
+//! (`go.txt`, and `go-one-thread.txt` for the same benchmarks under `GOMAXPROCS=1`).
 
-use crate::{Workload, BURSTS, CAPACITIES, CROSSBEAM, GO, MESSAGES, PLEG, POLICIES, RUST_CHANNELS};
+use crate::RUST_CHANNELS;
+use crate::{Workload, BURSTS, CAPACITIES, CROSSBEAM, GO, GO_ONE_THREAD, MESSAGES, PLEG, POLICIES};
 use crate::{SYNC_LOOPS, WAKERS};
 use std::collections::HashMap;
 use std::fmt::Write as _;
@@ -23,6 +24,8 @@ pub struct Run {
     pub rust: HashMap<String, f64>,
     /// Go's benchmarks by name (without the GOMAXPROCS suffix): their metrics by unit.
     pub go: HashMap<String, HashMap<String, f64>>,
+    /// The same, with Go's runtime on one OS thread ([`GO_ONE_THREAD`]).
+    pub go_one_thread: HashMap<String, HashMap<String, f64>>,
 }
 
 /// One figure of one run, if the run has it.
@@ -34,16 +37,19 @@ pub struct Runs(pub Vec<Run>);
 impl Runs {
     /// Reads `runs` runs from `dir`.
     pub fn read(dir: &Path, runs: usize) -> Result<Self, String> {
-        let go = read_go(
-            &std::fs::read_to_string(dir.join("go.txt")).map_err(|e| e.to_string())?,
-            runs,
-        );
+        let go = |name: &str| -> Result<_, String> {
+            let path = dir.join(name);
+            let text =
+                std::fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+            Ok(read_go(&text, runs))
+        };
         (1..=runs)
-            .zip(go)
-            .map(|(k, go)| {
+            .zip(go("go.txt")?.into_iter().zip(go("go-one-thread.txt")?))
+            .map(|(k, (go, go_one_thread))| {
                 Ok(Run {
                     rust: read_criterion(&dir.join(format!("criterion-{k}")))?,
                     go,
+                    go_one_thread,
                 })
             })
             .collect::<Result<_, String>>()
@@ -163,16 +169,17 @@ pub fn read_drops(text: &str) -> HashMap<(String, usize), (u64, u64)> {
 /// Messages per second of `channel` (a Rust channel or Go) in `workload` at `capacity`.
 pub fn rate(workload: Workload, channel: &str, capacity: usize) -> Figure<'_> {
     Box::new(move |run: &Run| {
-        if channel == GO {
-            run.go
-                .get(&workload.go_name(capacity))?
-                .get("msgs/s")
-                .copied()
-        } else {
-            run.rust
-                .get(&format!("{}/{channel}/{capacity}", workload.group()))
-                .copied()
-        }
+        let go = match channel {
+            GO => &run.go,
+            GO_ONE_THREAD => &run.go_one_thread,
+            _ => {
+                return run
+                    .rust
+                    .get(&format!("{}/{channel}/{capacity}", workload.group()))
+                    .copied()
+            }
+        };
+        go.get(&workload.go_name(capacity))?.get("msgs/s").copied()
     })
 }
 
@@ -255,8 +262,14 @@ fn thousands(n: u64) -> String {
 
 // --- the report --------------------------------------------------------------------------
 
-/// The implementations of the channel tables: every Rust channel, then Go.
+/// The implementations of the throughput tables: every Rust channel, then Go on both cores and
+/// on one OS thread.
 fn all_channels() -> impl Iterator<Item = &'static str> {
+    cross_core_channels().chain([GO_ONE_THREAD])
+}
+
+/// The implementations whose cost is counted in hand-offs between the cores.
+fn cross_core_channels() -> impl Iterator<Item = &'static str> {
     RUST_CHANNELS.into_iter().chain([GO])
 }
 
@@ -356,13 +369,13 @@ fn cost_table(runs: &Runs) -> String {
     );
     out.push_str(&row(["capacity".to_owned()]
         .into_iter()
-        .chain(all_channels().map(str::to_owned))));
+        .chain(cross_core_channels().map(str::to_owned))));
     out.push_str(&format!(
         "|---:|{}\n",
         "---:|".repeat(RUST_CHANNELS.len() + 1)
     ));
     for c in CAPACITIES {
-        let cells = all_channels().map(|ch| {
+        let cells = cross_core_channels().map(|ch| {
             median(&runs.each(&rate(Workload::Send, ch, c)))
                 .map_or("—".into(), |r| format!("{:.2}", hop / r))
         });
@@ -441,6 +454,7 @@ fn targets(runs: &Runs) -> String {
             );
         }
     }
+    out.push_str(&one_thread(runs));
     let slow = |n, channel| burst("slow-syncLoop", "blocking", n, channel);
     let cliff = runs.ratios(&slow(1000, PLEG), &slow(1001, PLEG));
     let cliff_go = runs.ratios(&slow(1001, PLEG), &slow(1001, GO));
@@ -454,6 +468,27 @@ fn targets(runs: &Runs) -> String {
         );
     }
     out + "\n"
+}
+
+/// Go on one OS thread against Go on both cores, blocking send at the small capacities: the
+/// peer's own figure, taken apart.
+fn one_thread(runs: &Runs) -> String {
+    let cells: Vec<String> = [Workload::Send, Workload::TwoProducers]
+        .into_iter()
+        .flat_map(|w| CAPACITIES[..2].iter().map(move |&c| (w, c)))
+        .filter_map(|(w, c)| {
+            let r = runs.ratios(&rate(w, GO_ONE_THREAD, c), &rate(w, GO, c));
+            let name = w.group().rsplit('/').next().unwrap_or_default();
+            (!r.is_empty()).then(|| format!("{name}, capacity {c}: {}×", spread(&r, 1.0)))
+        })
+        .collect();
+    if cells.is_empty() {
+        return String::new();
+    }
+    format!(
+        "- Go's channel on one OS thread (`GOMAXPROCS=1`) against Go on both cores: {}.\n",
+        cells.join("; ")
+    )
 }
 
 #[cfg(test)]
@@ -502,6 +537,7 @@ mod tests {
                 "SPSC/send/go/16".to_owned(),
                 HashMap::from([("msgs/s".to_owned(), go)]),
             )]),
+            go_one_thread: HashMap::new(),
         };
         let runs = Runs(vec![run(4e6, 8e6), run(1e6, 1e6), run(3e6, 2e6)]);
         let pleg = rate(Workload::Send, PLEG, 16);
@@ -519,10 +555,12 @@ mod tests {
     }
 
     /// One run with every figure the report reads: pleg at `pleg` messages per second, Go at
-    /// twice that, crossbeam at four times; bursts of `n` events at `1e9 / n` events per second.
+    /// twice that (three times on one OS thread), crossbeam at four times; bursts of `n` events
+    /// at `1e9 / n` events per second.
     fn full_run(pleg: f64) -> Run {
         let mut rust = HashMap::from([("handoff/ping-pong".to_owned(), 2e7)]);
         let mut go: HashMap<String, HashMap<String, f64>> = HashMap::new();
+        let mut go_one_thread = HashMap::new();
         let unit = |name: &str, v: f64| HashMap::from([(name.to_owned(), v)]);
         for w in Workload::ALL {
             for c in CAPACITIES {
@@ -534,6 +572,7 @@ mod tests {
                     metrics.insert("dropped/run".into(), 9990.0);
                 }
                 go.insert(w.go_name(c), metrics);
+                go_one_thread.insert(w.go_name(c), unit("msgs/s", 3.0 * pleg * c as f64));
             }
         }
         for (sync_loop, policy, n) in every_burst() {
@@ -546,7 +585,11 @@ mod tests {
             rust.insert(format!("wakeup/asleep-sender/{w}"), (i + 1) as f64 * 1e-6);
         }
         go.insert("Wakeup".into(), unit("ns/wakeup", 4600.0));
-        Run { rust, go }
+        Run {
+            rust,
+            go,
+            go_one_thread,
+        }
     }
 
     fn every_burst() -> Vec<(&'static str, &'static str, u64)> {
@@ -572,8 +615,9 @@ mod tests {
         has("a burst of 1001 takes 1.00 (1.00–1.00)× the time per event of a burst of 1000");
         has("at 0.50 (0.50–0.50)× Go's rate");
         // Throughput: capacity 16 at 16 and 48 M/s, the drops of pleg and of Go.
-        has("| 16 | 32.00 (16.00–48.00) | — | — | 128.00 (64.00–192.00) | 64.00 (32.00–96.00) | 0.50 (0.50–0.50) | 0.25 (0.25–0.25) | 1,234 / 8,766 | 10 / 9,990 |");
-        has("| 1 | 2.00 (1.00–3.00) | — | — | 8.00 (4.00–12.00) | 4.00 (2.00–6.00) | 0.50 (0.50–0.50) | 0.25 (0.25–0.25) | — | 10 / 9,990 |");
+        has("- Go's channel on one OS thread (`GOMAXPROCS=1`) against Go on both cores: send, capacity 1: 1.50 (1.50–1.50)×; send, capacity 16: 1.50 (1.50–1.50)×; two-producers, capacity 1: 1.50");
+        has("| 16 | 32.00 (16.00–48.00) | — | — | 128.00 (64.00–192.00) | 64.00 (32.00–96.00) | 96.00 (48.00–144.00) | 0.50 (0.50–0.50) | 0.25 (0.25–0.25) | 1,234 / 8,766 | 10 / 9,990 |");
+        has("| 1 | 2.00 (1.00–3.00) | — | — | 8.00 (4.00–12.00) | 4.00 (2.00–6.00) | 6.00 (3.00–9.00) | 0.50 (0.50–0.50) | 0.25 (0.25–0.25) | — | 10 / 9,990 |");
         // The cost: a hand-off of 50 ns; pleg at 2 M/s median is 10 hand-offs a message.
         has("(handoff/ping-pong): **50.0 ns**");
         has("| 1 | 10.00 | — | — | 2.50 | 5.00 |");

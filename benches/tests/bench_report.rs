@@ -42,6 +42,13 @@ fn the_report_of_two_runs_has_medians_spreads_ratios_and_a_plot() {
          BenchmarkSPSC/send/go/16-2 300 1 ns/op 5e+06 msgs/s\n",
     )
     .unwrap();
+    // GOMAXPROCS=1: go test adds no suffix.
+    std::fs::write(
+        dir.path().join("go-one-thread.txt"),
+        "BenchmarkSPSC/send/go/16 300 1 ns/op 6e+06 msgs/s\n\
+         BenchmarkSPSC/send/go/16 300 1 ns/op 7e+06 msgs/s\n",
+    )
+    .unwrap();
     let plot = dir.path().join("plot.svg");
     let dir_arg = dir.path().to_str().unwrap();
     let out = bench_report(&[
@@ -62,7 +69,11 @@ fn the_report_of_two_runs_has_medians_spreads_ratios_and_a_plot() {
         "{report}"
     );
     // pleg-std: 10 and 2.5 M/s; Go 5 and 5; ratios run by run 2.0 and 0.5.
-    assert!(report.contains("| 16 | 6.25 (2.50–10.00) | — | — | 10.00 (10.00–10.00) | 5.00 (5.00–5.00) | 1.25 (0.50–2.00) |"), "{report}");
+    assert!(report.contains("| 16 | 6.25 (2.50–10.00) | — | — | 10.00 (10.00–10.00) | 5.00 (5.00–5.00) | 6.50 (6.00–7.00) | 1.25 (0.50–2.00) |"), "{report}");
+    assert!(
+        report.contains("on one OS thread (`GOMAXPROCS=1`) against Go on both cores: send, capacity 16: 1.30 (1.20–1.40)×."),
+        "{report}"
+    );
     assert!(
         report.contains("best 1.25× (send, capacity 16), worst 1.25× (send, capacity 16)"),
         "{report}"
