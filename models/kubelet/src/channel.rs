@@ -56,6 +56,50 @@ struct State<T> {
     waiting_senders: usize,
     /// Receivers asleep on `not_empty`.
     waiting_receivers: usize,
+    /// How long the waiting senders have left freed slots unused.
+    stalled: Stalled,
+}
+
+/// Hand-offs of freed slots to waiting senders with nothing sent between them: the senders
+/// have not run since. Only the real threads' hand-off acts on it ([`Condvar::hand_off`]); the
+/// checkers' ignores it, so what they explore does not change.
+///
+/// [`Condvar::hand_off`]: crate::runtime::Condvar::hand_off
+#[derive(Debug)]
+struct Stalled {
+    /// Hand-offs since the last send.
+    unanswered: u32,
+    /// More unanswered hand-offs than this make the senders overdue. It doubles each time they
+    /// are — a sender with much to send, once let run, then fills the channel in batches
+    /// rather than a message per context switch — and starts again at 1 when the channel
+    /// empties.
+    patience: u32,
+}
+
+impl Stalled {
+    const FRESH: Stalled = Stalled {
+        unanswered: 0,
+        patience: 1,
+    };
+
+    fn sent(&mut self) {
+        self.unanswered = 0;
+    }
+
+    /// A slot freed for waiting senders; `emptied` if it was the last value. `true` if the
+    /// room freed before this one still stands unused after more than `patience` hand-offs.
+    fn hand_off(&mut self, emptied: bool) -> bool {
+        self.unanswered += 1;
+        let overdue = self.unanswered > self.patience;
+        if overdue {
+            self.unanswered = 0;
+            self.patience = self.patience.saturating_mul(2);
+        }
+        if emptied {
+            self.patience = Self::FRESH.patience;
+        }
+        overdue
+    }
 }
 
 /// The channel was closed: the value could not be sent and is handed back.
@@ -104,6 +148,7 @@ impl<R: Runtime, T: Send> Channel<R, T> {
                 closed: false,
                 waiting_senders: 0,
                 waiting_receivers: 0,
+                stalled: Stalled::FRESH,
             }),
             not_full: Condvar::new(),
             not_empty: Condvar::new(),
@@ -243,6 +288,7 @@ impl<R: Runtime, T: Send> Channel<R, T> {
         debug_assert!(state.buffer.len() < self.capacity);
         note(ChannelOp::Sent, &value, state.buffer.len() + 1);
         state.buffer.push_back(value);
+        state.stalled.sent();
         self.occupancy.set(state.buffer.len());
         let wake = state.waiting_receivers > 0;
         // Wake after unlocking, so the woken receiver does not immediately block on our lock.
@@ -265,11 +311,13 @@ impl<R: Runtime, T: Send> Channel<R, T> {
         });
         note(ChannelOp::Received, &value, state.buffer.len());
         let wake = state.waiting_senders > 0;
+        let emptied = state.buffer.is_empty();
+        let overdue = wake && state.stalled.hand_off(emptied);
         drop(state);
         if wake {
             // A sender is blocked on the slot just freed: hand it over (Go readies the sender
             // the same way; a sender that wakes a receiver simply carries on, as Go's does).
-            self.not_full.hand_off();
+            self.not_full.hand_off(overdue);
         }
         Some(value)
     }
@@ -509,6 +557,26 @@ mod tests {
         use crate::watchdog::{within, LIMIT};
         let hand_over = hands_over_every_value_in_order::<crate::runtime::ParkingLot>;
         within(LIMIT, "parking_lot's hand-over", hand_over);
+    }
+
+    /// Senders that leave freed room unused are overdue after more than `patience` hand-offs
+    /// in a row; the patience doubles each time and starts again when the channel empties; a
+    /// send starts the count again.
+    #[test]
+    fn senders_are_overdue_after_the_patience_which_doubles_until_the_channel_empties() {
+        let mut stalled = Stalled::FRESH;
+        let overdue: Vec<bool> = (0..7).map(|_| stalled.hand_off(false)).collect();
+        // Patience 1: the second is overdue; then 2: the third after; then 4.
+        assert_eq!(overdue, [false, true, false, false, true, false, false]);
+        assert_eq!(stalled.patience, 4);
+        stalled.sent();
+        assert!(!stalled.hand_off(false), "a send starts the count again");
+        assert!(!stalled.hand_off(true));
+        assert_eq!(
+            stalled.patience, 1,
+            "an emptied channel starts the patience again"
+        );
+        assert!(stalled.hand_off(false));
     }
 
     static_assertions::assert_impl_all!(Channel<Std, u32>: Send, Sync);

@@ -292,8 +292,8 @@ macro_rules! thread_backend {
                 cv.notify_all();
             }
 
-            fn hand_off(cv: &Self::RawCondvar) {
-                cv.hand_off()
+            fn hand_off(cv: &Self::RawCondvar, unused_room: bool) {
+                cv.hand_off(unused_room)
             }
 
             fn spawn<F, T>(name: &str, body: F) -> Self::RawJoinHandle<T>
@@ -379,6 +379,12 @@ impl Parts for Std {
     fn yield_now() {
         std::thread::yield_now()
     }
+    fn cpu() -> u32 {
+        #[cfg(target_os = "linux")]
+        return rustix::thread::sched_getcpu() as u32;
+        #[cfg(not(target_os = "linux"))]
+        return 0;
+    }
 }
 
 /// The eventcount under loom, to check it: loom's atomics, lock and condvar, and no spinning.
@@ -429,5 +435,8 @@ impl Parts for Loom {
     }
     fn yield_now() {
         loom::thread::yield_now()
+    }
+    fn cpu() -> u32 {
+        0
     }
 }

@@ -47,8 +47,11 @@ pub trait Runtime: 'static {
     fn notify_one(cv: &Self::RawCondvar);
     fn notify_all(cv: &Self::RawCondvar);
     /// Notifies one waiter that must act before this thread can use what it freed, and lets it
-    /// run. Under the checkers it is `notify_one`: they choose who runs next anyway.
-    fn hand_off(cv: &Self::RawCondvar) {
+    /// run if it is not running: if it was asleep, or if `unused_room` — room freed for it
+    /// earlier still stands unused, the caller's sign that the waiter has not run since. Under
+    /// the checkers it is `notify_one`: they choose who runs next anyway.
+    fn hand_off(cv: &Self::RawCondvar, unused_room: bool) {
+        let _ = unused_room;
         Self::notify_one(cv)
     }
     fn spawn<F, T>(name: &str, body: F) -> Self::RawJoinHandle<T>
@@ -170,9 +173,10 @@ impl<R: Runtime> Condvar<R> {
     }
 
     /// [`notify_one`](Self::notify_one) a waiter that this thread has just made room for, and
-    /// let it run ([`Runtime::hand_off`]).
-    pub fn hand_off(&self) {
-        R::hand_off(&self.0)
+    /// let it run if it is not running ([`Runtime::hand_off`]): `unused_room` says that room
+    /// freed for it before this is still unused.
+    pub fn hand_off(&self, unused_room: bool) {
+        R::hand_off(&self.0, unused_room)
     }
 }
 

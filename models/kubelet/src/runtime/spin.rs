@@ -31,8 +31,9 @@
 //! hands its partner a whole time slice per check, and a partner that never blocks (syncLoop
 //! working through a full channel) kept relist waiting 1.6 ms for a slot freed in
 //! microseconds. So a receiver that frees a slot *hands it off* ([`SpinCondvar::hand_off`]):
-//! if the sender it woke was asleep, or the yielding waiters have stopped making progress, it
-//! yields once and lets the sender run.
+//! if the sender it woke was asleep, or is yielding on the receiver's own CPU and has left the
+//! room freed for it unused for a while (the channel counts how long), it yields once and lets
+//! the sender run.
 
 use std::sync::atomic::Ordering;
 
@@ -77,6 +78,9 @@ pub trait Parts: 'static {
     fn notify_all(wake: &Self::Wake);
     fn pause();
     fn yield_now();
+    /// The CPU this thread runs on, or 0 where that is unknown (or under loom, which has none):
+    /// a hand-off yields only to a waiter that yielded on the notifier's own CPU.
+    fn cpu() -> u32;
 }
 
 /// The naps taken on the internal lock, and how many of them a signal has already ended.
@@ -153,9 +157,11 @@ impl<P: Parts> SpinCondvar<P> {
     fn spin(&self, seen: u32) -> bool {
         let moved = self.watch(seen, P::SPINS, P::pause) || {
             P::add(&self.slow.yielding, 1, Ordering::Relaxed);
-            let moved = self.watch(seen, P::YIELDS, P::yield_now);
+            let moved = self.watch(seen, P::YIELDS, || {
+                P::swap(&self.slow.cpu, P::cpu(), Ordering::Relaxed);
+                P::yield_now()
+            });
             P::add(&self.slow.yielding, -1, Ordering::Relaxed);
-            P::add(&self.slow.departed, 1, Ordering::Relaxed);
             moved
         };
         if moved {
@@ -165,7 +171,7 @@ impl<P: Parts> SpinCondvar<P> {
     }
 
     /// Checks the number `rounds` times, `between` each check; `true` if it moved.
-    fn watch(&self, seen: u32, rounds: u32, between: fn()) -> bool {
+    fn watch(&self, seen: u32, rounds: u32, between: impl Fn()) -> bool {
         for _ in 0..rounds {
             if P::load(&self.sequence, Ordering::Acquire) != seen {
                 return true;
@@ -208,14 +214,15 @@ impl<P: Parts> SpinCondvar<P> {
     }
 
     /// Notifies a waiter this thread has made room for, and makes sure it gets to run. A
-    /// waiter on another core notices a bump at once. One that was asleep, or that has been
-    /// yielding through several hand-offs without one yielding waiter leaving, is not running
-    /// — most likely it is queued on this core behind this thread (the kernel often puts the
-    /// two partners on one core while the other idles), where it would wait out this thread's
-    /// whole time slice. Then this thread yields. Counting departures rather than waiters keeps
-    /// a second sender that is still waiting its turn from looking stuck.
-    pub fn hand_off(&self) {
-        if self.notify() || self.slow.stuck() {
+    /// waiter on another core notices a bump at once. One that was asleep is not running; nor
+    /// is one that has left room freed for it unused (`unused_room`, which the caller counts)
+    /// while it yields on this thread's own CPU — it is queued behind this thread (the kernel
+    /// often puts the two partners on one core while the other idles), where it would wait out
+    /// this thread's whole time slice. Then this thread yields. A waiter yielding on the other
+    /// CPU is left alone: it is queued behind someone else, and yielding here would only cost
+    /// this thread its core (with two producers, it once cost them 95% of their speed).
+    pub fn hand_off(&self, unused_room: bool) {
+        if self.notify() || unused_room && self.slow.yielding_here() {
             P::yield_now();
         }
     }
@@ -239,51 +246,24 @@ impl<P: Parts> SpinCondvar<P> {
 struct SlowWaiters<P: Parts> {
     /// Waiters yielding now.
     yielding: P::Counter,
-    /// Yielding spells ended, ever.
-    departed: P::Counter,
-    /// `departed` at the last hand-off.
-    departed_then: P::Counter,
-    /// Consecutive hand-offs that found waiters yielding and none gone.
-    frozen: P::Counter,
+    /// The CPU a waiter last yielded on.
+    cpu: P::Counter,
 }
 
 impl<P: Parts> Default for SlowWaiters<P> {
     fn default() -> Self {
         SlowWaiters {
             yielding: P::counter(),
-            departed: P::counter(),
-            departed_then: P::counter(),
-            frozen: P::counter(),
+            cpu: P::counter(),
         }
     }
 }
 
 impl<P: Parts> SlowWaiters<P> {
-    /// Hand-offs in a row that must find a yielding waiter still there before the notifier
-    /// yields: one slot freed is no proof (a waiter mid-yield takes a microsecond to look).
-    const PATIENCE: u32 = 4;
-
-    /// Whether the yielding waiters have stopped running: several hand-offs in a row found
-    /// some yielding and none gone. Resets once it says so.
-    fn stuck(&self) -> bool {
-        if P::load(&self.yielding, Ordering::Relaxed) == 0 {
-            return false;
-        }
-        // Written only when they change: hand-offs while waiters stream by stay read-only.
-        let departed = P::load(&self.departed, Ordering::Relaxed);
-        if P::load(&self.departed_then, Ordering::Relaxed) != departed {
-            P::swap(&self.departed_then, departed, Ordering::Relaxed);
-            P::swap(&self.frozen, 0, Ordering::Relaxed);
-            return false;
-        }
-        let frozen = P::load(&self.frozen, Ordering::Relaxed) + 1;
-        let stuck = frozen >= Self::PATIENCE;
-        P::swap(
-            &self.frozen,
-            if stuck { 0 } else { frozen },
-            Ordering::Relaxed,
-        );
-        stuck
+    /// Whether a waiter is yielding, and last yielded on this thread's CPU: queued behind it.
+    fn yielding_here(&self) -> bool {
+        P::load(&self.yielding, Ordering::Relaxed) > 0
+            && P::load(&self.cpu, Ordering::Relaxed) == P::cpu()
     }
 }
 
@@ -347,7 +327,7 @@ mod tests {
                 if round % 2 == 1 {
                     cv.notify_one();
                 } else {
-                    cv.hand_off();
+                    cv.hand_off(round == 2);
                 }
             }
             waiter.join().unwrap();
@@ -438,6 +418,9 @@ mod tests {
         }
         fn yield_now() {
             <Loom as Parts>::yield_now()
+        }
+        fn cpu() -> u32 {
+            Loom::cpu()
         }
     }
 
